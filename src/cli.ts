@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// audit-enricher command line: one entry, one module per command under src/commands.
+// Every command returns its exit code; this file is the only place that exits.
+
+import type { Command } from "./commands/command.ts";
+
+const commands: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import("./commands/demo.ts")).demoCommand,
+};
+
+function usage(): string {
+  const lines = Object.keys(commands).sort().map((name) => `  ${name}`);
+  return ["Usage: audit-enricher <command> [options]", "", "Commands:", ...lines, "", "Run 'audit-enricher <command> --help' for a command's options."].join("\n");
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (load === undefined) {
+    process.stderr.write(`audit-enricher: unknown command '${name}'\n${usage()}\n`);
+    return 2;
+  }
+  const command = await load();
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`audit-enricher: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
