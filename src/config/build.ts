@@ -2,7 +2,7 @@
 // that span settings: which identity each resource uses (never both), and
 // what a chosen output or alert destination requires.
 import type { Values } from "./load.ts";
-import { Secret } from "./secret.ts";
+import { Secret } from "../telemetry/secret.ts";
 import type { EventHubTarget, Sensitivity, StorageTarget, WorkerConfig } from "./types.ts";
 
 function entityPath(connectionString: string): string | undefined {

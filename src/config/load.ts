@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { buildWorkerConfig } from "./build.ts";
 import type { SettingName } from "./schema.ts";
-import { settings } from "./schema.ts";
+import { allSettings as settings } from "./schema.ts";
 import type { WorkerConfig } from "./types.ts";
 
 export class ConfigError extends Error {
@@ -58,8 +58,8 @@ export function loadConfig(env: Env = process.env): WorkerConfig {
     const raw = env[setting.env] ?? fromFile[setting.env] ?? setting.default;
     if (raw === undefined || raw === "") continue;
     const parsed = setting.kind.parse(raw);
-    if (parsed.ok) values[setting.env] = parsed.value;
-    else problems.push(`${setting.env}: ${"secret" in setting && setting.secret ? "invalid value" : parsed.problem}`);
+    if (parsed.ok) values[setting.env as SettingName] = parsed.value;
+    else problems.push(`${setting.env}: ${setting.secret ? "invalid value" : parsed.problem}`);
   }
   const config = buildWorkerConfig(values, problems);
   if (problems.length > 0 || config === undefined) throw new ConfigError(problems);

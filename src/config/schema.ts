@@ -81,4 +81,7 @@ export const settings = [
   { env: "AUDIT_ENRICHER_LOG_LEVEL", kind: oneOf(["fatal", "error", "warn", "info", "debug", "trace"]), default: "info", description: "Log level." },
 ] as const satisfies readonly Setting[];
 
+/** The same list, typed loosely for code that walks every setting. */
+export const allSettings: readonly Setting[] = settings;
+
 export type SettingName = (typeof settings)[number]["env"];

@@ -1,5 +1,5 @@
 // The validated, frozen configuration the worker runs with.
-import type { Secret } from "./secret.ts";
+import type { Secret } from "../telemetry/secret.ts";
 
 /** Production: DefaultAzureCredential + namespace; development: a connection string. */
 export type EventHubTarget =

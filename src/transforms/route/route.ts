@@ -1,0 +1,71 @@
+// Routing is configuration: which sinks each decided record goes to. Pure: the
+// pipeline turns the answer into sink writes and acknowledgement bookkeeping.
+import type { Enrichment, Sensitivity } from "../../catalog/enrichment.ts";
+import type { OutputRecord, SourcePosition } from "../../sinks/sink.ts";
+
+/** One record of an event after decode + enrich, as the pipeline sees it. */
+export type Decided =
+  | { readonly kind: "enriched"; readonly recordIndex: number; readonly line: Uint8Array; readonly enrichment: Enrichment }
+  | { readonly kind: "passed_through"; readonly recordIndex: number; readonly line: Uint8Array }
+  | { readonly kind: "dropped"; readonly recordIndex: number; readonly reason: string }
+  | { readonly kind: "dead_letter"; readonly recordIndex: number; readonly reason: string; readonly raw: Uint8Array };
+
+export interface DeadLetter {
+  readonly position: SourcePosition;
+  readonly recordIndex: number;
+  readonly reason: string;
+  readonly raw: Uint8Array;
+}
+
+export interface RoutePolicy {
+  /** Alert on records at or above this level. */
+  readonly minSensitivity: Sensitivity;
+  /** Alert on unrecognized activities too. */
+  readonly unrecognized: boolean;
+  /** False when the alert destination is "none". */
+  readonly alertsEnabled: boolean;
+}
+
+export interface Routed {
+  /** To the primary output(s): blob, hub or both. */
+  readonly primary: readonly OutputRecord[];
+  /** Copies of alert-worthy primary records. */
+  readonly alerts: readonly OutputRecord[];
+  readonly deadLetters: readonly DeadLetter[];
+  readonly dropped: number;
+}
+
+const RANK: Readonly<Record<Sensitivity, number>> = { low: 1, medium: 2, high: 3 };
+
+export function isAlertWorthy(enrichment: Enrichment, policy: RoutePolicy): boolean {
+  if (!policy.alertsEnabled) return false;
+  if (RANK[enrichment.sensitivity] >= RANK[policy.minSensitivity]) return true;
+  return policy.unrecognized && !enrichment.recognized;
+}
+
+export function route(position: SourcePosition, decided: readonly Decided[], policy: RoutePolicy): Routed {
+  const primary: OutputRecord[] = [];
+  const alerts: OutputRecord[] = [];
+  const deadLetters: DeadLetter[] = [];
+  let dropped = 0;
+  for (const record of decided) {
+    switch (record.kind) {
+      case "enriched": {
+        const out: OutputRecord = { position, recordIndex: record.recordIndex, line: record.line, enrichment: record.enrichment };
+        primary.push(out);
+        if (isAlertWorthy(record.enrichment, policy)) alerts.push(out);
+        break;
+      }
+      case "passed_through":
+        primary.push({ position, recordIndex: record.recordIndex, line: record.line });
+        break;
+      case "dead_letter":
+        deadLetters.push({ position, recordIndex: record.recordIndex, reason: record.reason, raw: record.raw });
+        break;
+      case "dropped":
+        dropped++;
+        break;
+    }
+  }
+  return { primary, alerts, deadLetters, dropped };
+}
