@@ -1,0 +1,39 @@
+// The broker's test and operator hooks: hubs on demand, partition inspection and fault
+// injection. The same surface is served over loopback HTTP by control-server.ts.
+import type { AmqpErrorSpec } from "./faults.ts";
+import type { HubConfig } from "./namespace.ts";
+import type { PartitionInfo } from "./partition-log.ts";
+
+export interface HubDescription {
+  readonly name: string;
+  readonly partitionIds: string[];
+  readonly partitions: Record<string, PartitionInfo>;
+}
+
+export interface BrokerStats {
+  readonly connections: number;
+  readonly consumerLinks: number;
+  readonly hubs: string[];
+}
+
+export interface BrokerControl {
+  createHub(config: HubConfig): HubDescription;
+  deleteHub(name: string): boolean;
+  describeHub(name: string): HubDescription | undefined;
+  /** Forgets every stored event of the hub; sequence numbers restart at 0. */
+  resetHub(name: string): boolean;
+  /** Closes every client connection with `amqp:connection:forced`. */
+  dropConnections(description?: string): number;
+  /** Detaches consumer links (all, or one hub's) with the given condition. */
+  detachReceivers(error: AmqpErrorSpec, hub?: string): number;
+  /** Rejects the next `count` producer transfers with the given condition. */
+  rejectSends(count: number, error: AmqpErrorSpec): void;
+  /** Answers the next `count` management requests with this status (503: server busy). */
+  failManagement(count: number, statusCode?: number): void;
+  /** Answers the next `count` CBS put-token requests with this status. */
+  failCbs(count: number, statusCode?: number): void;
+  pausePartition(hub: string, partition: string): void;
+  resumePartition(hub: string, partition: string): void;
+  clearFaults(): void;
+  stats(): BrokerStats;
+}
