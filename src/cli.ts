@@ -6,6 +6,8 @@ import type { Command } from "./commands/command.ts";
 
 const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import("./commands/demo.ts")).demoCommand,
+  catalog: async () => (await import("./commands/catalog.ts")).catalogCommand,
+  lookup: async () => (await import("./commands/lookup.ts")).lookupCommand,
 };
 
 function usage(): string {

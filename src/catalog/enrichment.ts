@@ -26,6 +26,12 @@ export interface Enrichment {
   readonly match: MatchKind;
   /** Present when match is "ambiguous": every (service area, category) the name has. */
   readonly candidates?: readonly Candidate[];
+  /**
+   * True when the event's own service area/category matches none of the catalog's
+   * candidates for a recognized name: the event's labels are kept, `candidates`
+   * lists what the catalog knows, and a `catalog-mismatch` reason says so.
+   */
+  readonly mismatch?: boolean;
   /** Content hash of the index artifact that produced this answer. */
   readonly catalogVersion: string;
 }
