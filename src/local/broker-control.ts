@@ -22,16 +22,16 @@ export interface BrokerControl {
   describeHub(name: string): HubDescription | undefined;
   /** Forgets every stored event of the hub; sequence numbers restart at 0. */
   resetHub(name: string): boolean;
-  /** Closes every client connection with `amqp:connection:forced`. */
-  dropConnections(description?: string): number;
+  /** Closes client connections (all, or those that presented a token for `hub`) with `amqp:connection:forced`. */
+  dropConnections(hub?: string): number;
   /** Detaches consumer links (all, or one hub's) with the given condition. */
   detachReceivers(error: AmqpErrorSpec, hub?: string): number;
-  /** Rejects the next `count` producer transfers with the given condition. */
-  rejectSends(count: number, error: AmqpErrorSpec): void;
-  /** Answers the next `count` management requests with this status (503: server busy). */
-  failManagement(count: number, statusCode?: number): void;
-  /** Answers the next `count` CBS put-token requests with this status. */
-  failCbs(count: number, statusCode?: number): void;
+  /** Rejects the next `count` producer transfers (to `hub`, or any) with the given condition. */
+  rejectSends(count: number, error: AmqpErrorSpec, hub?: string): void;
+  /** Answers the next `count` management requests (about `hub`, or any) with this status (503: server busy). */
+  failManagement(count: number, statusCode?: number, hub?: string): void;
+  /** Answers the next `count` CBS put-token requests (for `hub`, or any) with this status. */
+  failCbs(count: number, statusCode?: number, hub?: string): void;
   pausePartition(hub: string, partition: string): void;
   resumePartition(hub: string, partition: string): void;
   clearFaults(): void;

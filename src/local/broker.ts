@@ -139,24 +139,24 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       for (const p of hub.partitions) p.clear();
       return true;
     },
-    dropConnections: (description = "The connection was closed by the local broker (fault injection).") => {
-      const all = [...connections.keys()];
-      for (const connection of all) {
-        forget(connection);
-        connection.close({ condition: "amqp:connection:forced", description });
+    dropConnections: (hub) => {
+      const chosen = [...connections.values()].filter((c) => hub === undefined || c.auth.touches(hub));
+      for (const conn of chosen) {
+        forget(conn.connection);
+        conn.connection.close({ condition: "amqp:connection:forced", description: "The connection was closed by the local broker (fault injection)." });
       }
-      return all.length;
+      return chosen.length;
     },
     detachReceivers: (error, hub) => {
       const targets = state.owners.all().filter((l) => hub === undefined || l.hub.toLowerCase() === hub.toLowerCase());
       for (const link of targets) link.detach(error);
       return targets.length;
     },
-    rejectSends: (count, error) => state.faults.rejectSends(count, error),
-    failManagement: (count, statusCode = 503) =>
-      state.faults.failManagement(count, { statusCode, description: "The server is busy (fault injection)." }),
-    failCbs: (count, statusCode = 503) =>
-      state.faults.failCbs(count, { statusCode, description: "The server is busy (fault injection)." }),
+    rejectSends: (count, error, hub) => state.faults.rejectSends(count, error, hub),
+    failManagement: (count, statusCode = 503, hub = undefined) =>
+      state.faults.failManagement(count, { statusCode, description: "The server is busy (fault injection)." }, hub),
+    failCbs: (count, statusCode = 503, hub = undefined) =>
+      state.faults.failCbs(count, { statusCode, description: "The server is busy (fault injection)." }, hub),
     pausePartition: (hub, partition) => state.faults.pause(hub, partition),
     resumePartition: (hub, partition) => state.faults.resume(hub, partition),
     clearFaults: () => state.faults.clear(),

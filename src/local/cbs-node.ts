@@ -15,12 +15,12 @@ export function handleCbsRequest(request: Message, conn: BrokerConnection, confi
     conn.reply(request, 400, `unsupported CBS operation '${String(props.operation)}'`);
     return;
   }
-  const injected = faults.takeCbsFailure();
+  const audience = typeof props.name === "string" ? props.name : "";
+  const injected = faults.takeCbsFailure(audiencePath(audience).split("/")[0] ?? "");
   if (injected !== undefined) {
     conn.reply(request, injected.statusCode, injected.description);
     return;
   }
-  const audience = typeof props.name === "string" ? props.name : "";
   const token = typeof request.body === "string" ? request.body : "";
   if (props.type === "jwt") {
     conn.auth.grant(audiencePath(audience), Date.now() + JWT_LIFETIME_MS);

@@ -9,6 +9,15 @@ export class ConnectionAuth {
     this.#grants.set(path, expiresAtMs);
   }
 
+  /** Whether any token this connection presented was for this hub (or the namespace). */
+  touches(hub: string): boolean {
+    const h = hub.toLowerCase();
+    for (const granted of this.#grants.keys()) {
+      if (granted === "" || granted === h || granted.startsWith(`${h}/`)) return true;
+    }
+    return false;
+  }
+
   allows(path: string, nowMs = Date.now()): boolean {
     for (const [granted, expiresAt] of this.#grants) {
       if (expiresAt > nowMs && audienceCovers(granted, path)) return true;

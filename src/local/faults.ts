@@ -19,6 +19,8 @@ export const FAULT_CONDITIONS = {
 interface Counted<T> {
   remaining: number;
   readonly value: T;
+  /** Only requests for this hub (lower-cased) are affected; all hubs when undefined. */
+  readonly hub: string | undefined;
 }
 
 export interface StatusFailure {
@@ -33,29 +35,29 @@ export class FaultState {
   readonly #paused = new Set<string>();
   readonly #resumeListeners = new Set<() => void>();
 
-  rejectSends(count: number, error: AmqpErrorSpec): void {
-    this.#sends = { remaining: count, value: error };
+  rejectSends(count: number, error: AmqpErrorSpec, hub?: string): void {
+    this.#sends = { remaining: count, value: error, hub: hub?.toLowerCase() };
   }
 
-  failManagement(count: number, failure: StatusFailure): void {
-    this.#management = { remaining: count, value: failure };
+  failManagement(count: number, failure: StatusFailure, hub?: string): void {
+    this.#management = { remaining: count, value: failure, hub: hub?.toLowerCase() };
   }
 
-  failCbs(count: number, failure: StatusFailure): void {
-    this.#cbs = { remaining: count, value: failure };
+  failCbs(count: number, failure: StatusFailure, hub?: string): void {
+    this.#cbs = { remaining: count, value: failure, hub: hub?.toLowerCase() };
   }
 
-  /** Consumes one injected send rejection, if any are left. */
-  takeSendRejection(): AmqpErrorSpec | undefined {
-    return take(this.#sends);
+  /** Consumes one injected send rejection for this hub, if any are left. */
+  takeSendRejection(hub: string): AmqpErrorSpec | undefined {
+    return take(this.#sends, hub);
   }
 
-  takeManagementFailure(): StatusFailure | undefined {
-    return take(this.#management);
+  takeManagementFailure(hub: string): StatusFailure | undefined {
+    return take(this.#management, hub);
   }
 
-  takeCbsFailure(): StatusFailure | undefined {
-    return take(this.#cbs);
+  takeCbsFailure(hub: string): StatusFailure | undefined {
+    return take(this.#cbs, hub);
   }
 
   pause(hub: string, partition: string): void {
@@ -85,8 +87,9 @@ export class FaultState {
   }
 }
 
-function take<T>(counted: Counted<T> | undefined): T | undefined {
+function take<T>(counted: Counted<T> | undefined, hub: string): T | undefined {
   if (counted === undefined || counted.remaining <= 0) return undefined;
+  if (counted.hub !== undefined && counted.hub !== hub.toLowerCase()) return undefined;
   counted.remaining--;
   return counted.value;
 }

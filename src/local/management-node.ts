@@ -9,7 +9,7 @@ import type { LocalNamespace } from "./namespace.ts";
 
 export function handleManagementRequest(request: Message, conn: BrokerConnection, namespace: LocalNamespace, faults: FaultState): void {
   const props = request.application_properties ?? {};
-  const injected = faults.takeManagementFailure();
+  const injected = faults.takeManagementFailure(typeof props.name === "string" ? props.name : "");
   if (injected !== undefined) {
     conn.reply(request, injected.statusCode, injected.description);
     return;

@@ -28,7 +28,7 @@ export function attachProducerLink(receiver: Receiver, target: ProducerTarget, n
       });
       return;
     }
-    const injected = faults.takeSendRejection();
+    const injected = faults.takeSendRejection(target.hub);
     if (injected !== undefined) {
       delivery.reject({ condition: injected.condition, description: injected.description ?? injected.condition });
       return;
