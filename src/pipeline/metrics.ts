@@ -8,11 +8,13 @@ import type { Enrichment } from "../catalog/enrichment.ts";
 export type RecordOutcomeLabel = "enriched" | "passed_through" | "dropped" | "dead_lettered";
 export type SinkLabel = "blob" | "event_hub" | "alerts" | "dead_letter";
 
-/** Canonical label vocabularies (from the loaded catalog); anything else becomes "other". */
-export interface LabelVocabulary {
-  readonly serviceAreas: ReadonlySet<string>;
-  readonly categories: ReadonlySet<string>;
+/** The catalog's canonicalizer: canonical name for any spelling, null when unknown ("other"). */
+export interface LabelCanonicalizer {
+  canonicalServiceArea(spelling: string | null | undefined): string | null;
+  canonicalCategory(spelling: string | null | undefined): string | null;
 }
+
+const NO_NAMES: LabelCanonicalizer = { canonicalServiceArea: () => null, canonicalCategory: () => null };
 
 export class PipelineMetrics {
   readonly eventsReceived: Counter<"partition">;
@@ -31,7 +33,7 @@ export class PipelineMetrics {
   readonly endToEnd: Histogram<"sink">;
   readonly catalogReloads: Counter<"result">;
   readonly catalogInfo: Gauge<"version">;
-  #vocabulary: LabelVocabulary = { serviceAreas: new Set(), categories: new Set() };
+  #names: LabelCanonicalizer = NO_NAMES;
   readonly #checkpointedAt = new Map<string, number>();
   readonly #knownPartitions = new Set<string>();
 
@@ -86,19 +88,17 @@ export class PipelineMetrics {
     return this.#knownPartitions.has(id) ? id : "other";
   }
 
-  useCatalog(version: string, vocabulary: LabelVocabulary): void {
+  useCatalog(version: string, names: LabelCanonicalizer): void {
     this.catalogInfo.reset();
     this.catalogInfo.set({ version }, 1);
-    this.#vocabulary = vocabulary;
+    this.#names = names;
   }
 
   record(outcome: RecordOutcomeLabel, enrichment?: Enrichment): void {
-    const serviceArea = enrichment?.serviceArea;
-    const category = enrichment?.category;
     this.records.inc({
       outcome,
-      service_area: serviceArea != null && this.#vocabulary.serviceAreas.has(serviceArea) ? serviceArea : "other",
-      category: category != null && this.#vocabulary.categories.has(category) ? category : "other",
+      service_area: this.#names.canonicalServiceArea(enrichment?.serviceArea) ?? "other",
+      category: this.#names.canonicalCategory(enrichment?.category) ?? "other",
       sensitivity: enrichment?.sensitivity ?? "none",
     });
     if (enrichment !== undefined && !enrichment.recognized) this.unrecognized.inc();

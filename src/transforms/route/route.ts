@@ -2,10 +2,11 @@
 // pipeline turns the answer into sink writes and acknowledgement bookkeeping.
 import type { Enrichment, Sensitivity } from "../../catalog/enrichment.ts";
 import type { OutputRecord, SourcePosition } from "../../sinks/sink.ts";
+import type { AlertFacts } from "../decode/outcome.ts";
 
-/** One record of an event after decode + enrich, as the pipeline sees it. */
+/** One record of an event after decode + enrich, as the pipeline sees it (a RecordOutcome fits). */
 export type Decided =
-  | { readonly kind: "enriched"; readonly recordIndex: number; readonly line: Uint8Array; readonly enrichment: Enrichment }
+  | { readonly kind: "enriched"; readonly recordIndex: number; readonly line: Uint8Array; readonly enrichment: Enrichment; readonly facts?: AlertFacts }
   | { readonly kind: "passed_through"; readonly recordIndex: number; readonly line: Uint8Array }
   | { readonly kind: "dropped"; readonly recordIndex: number; readonly reason: string }
   | { readonly kind: "dead_letter"; readonly recordIndex: number; readonly reason: string; readonly raw: Uint8Array };
@@ -51,7 +52,8 @@ export function route(position: SourcePosition, decided: readonly Decided[], pol
   for (const record of decided) {
     switch (record.kind) {
       case "enriched": {
-        const out: OutputRecord = { position, recordIndex: record.recordIndex, line: record.line, enrichment: record.enrichment };
+        const facts = record.facts === undefined ? {} : { facts: record.facts };
+        const out: OutputRecord = { position, recordIndex: record.recordIndex, line: record.line, enrichment: record.enrichment, ...facts };
         primary.push(out);
         if (isAlertWorthy(record.enrichment, policy)) alerts.push(out);
         break;
