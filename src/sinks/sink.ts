@@ -2,6 +2,7 @@
 // dead-letter). Delivery rules (checkpoint after acknowledgement) hang on it:
 // a sink's write() promise resolves only when the records are durable.
 import type { Enrichment } from "../catalog/enrichment.ts";
+import type { AlertFacts } from "../transforms/decode/outcome.ts";
 
 /** Where a record came from: enough to resume, de-duplicate and dead-letter it. */
 export interface SourcePosition {
@@ -20,6 +21,8 @@ export interface OutputRecord {
   readonly line: Uint8Array;
   /** Absent for passed-through (non-audit) records. */
   readonly enrichment?: Enrichment;
+  /** Compact facts from decode (actor, targets, tenant, ...); the alerts sink needs them, others ignore them. */
+  readonly facts?: AlertFacts;
 }
 
 export type SinkName = "blob" | "event-hub" | "alerts" | "dead-letter";
