@@ -27,8 +27,9 @@ async function main(argv: readonly string[]): Promise<number> {
   let first = 0;
   let events = 0;
   let bytes = 0;
-  const done = Promise.withResolvers<void>();
-  if (remaining.size === 0) done.resolve();
+  let finish = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  if (remaining.size === 0) finish();
   const subscription = client.subscribe(
     {
       processEvents: async (received, context) => {
@@ -39,7 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
         const left = (remaining.get(context.partitionId) ?? 0) - received.length;
         if (left <= 0) remaining.delete(context.partitionId);
         else remaining.set(context.partitionId, left);
-        if (remaining.size === 0) done.resolve();
+        if (remaining.size === 0) finish();
       },
       processError: async (error) => {
         process.stderr.write(`ceiling consumer: ${error.message}\n`);
@@ -47,7 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
     },
     { startPosition: earliestEventPosition, maxBatchSize: Number(batch ?? 500), maxWaitTimeInSeconds: 1, prefetchCount: Number(prefetch ?? 1000), skipParsingBodyAsJson: true },
   );
-  await done.promise;
+  await finished;
   const last = performance.now();
   await subscription.close();
   await client.close();
