@@ -27,6 +27,8 @@ export const DEAD_LETTER_REASONS = [
   "too_deep",
   /** More records in one message than the record limit; the surplus is dead-lettered. */
   "too_many_records",
+  /** The stage itself failed on this record (a defect, e.g. in the catalog lookup); never input text. */
+  "internal_error",
 ] as const;
 
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];

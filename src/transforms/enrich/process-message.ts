@@ -1,0 +1,122 @@
+// The decode → enrich → encode stage for one message body: pure, synchronous,
+// never throws on input. Records of other log categories are passed on as
+// their own bytes (or dropped) without being parsed; audit records are parsed
+// once to find their names and facts, then leave as their own bytes plus the
+// `enrichment` member written before the closing brace.
+
+import { Buffer, isUtf8 } from "node:buffer";
+import { classifyRecord } from "../decode/audit-record.ts";
+import { extractFacts } from "../decode/facts.ts";
+import { classifyLogCategory, logCategoryLabel } from "../decode/log-category.ts";
+import {
+  DEFAULT_DECODE_LIMITS,
+  type DeadLetterReason,
+  type DecodeLimits,
+  type LogCategoryLabel,
+  type MessageOutcome,
+  type ProcessContext,
+  type RecordOutcome,
+} from "../decode/outcome.ts";
+import { isObject, type JsonObject } from "../decode/own-fields.ts";
+import { type RecordPiece, splitMessage } from "../decode/split-message.ts";
+import { cacheFor, type EnrichmentCache } from "./enrichment-cache.ts";
+import { spansLines, spliceMember } from "./splice.ts";
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+function asBuffer(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+function bomLength(b: Buffer): number {
+  return b.length >= 3 && b[0] === BOM[0] && b[1] === BOM[1] && b[2] === BOM[2] ? 3 : 0;
+}
+
+export function resolveLimits(limits: Partial<DecodeLimits> | undefined): DecodeLimits {
+  return limits === undefined ? DEFAULT_DECODE_LIMITS : { ...DEFAULT_DECODE_LIMITS, ...limits };
+}
+
+interface Stage {
+  readonly cache: EnrichmentCache;
+  readonly context: ProcessContext;
+  readonly limits: DecodeLimits;
+}
+
+function deadLetter(index: number, offset: number, reason: DeadLetterReason, raw: Uint8Array, wholeMessage: boolean): RecordOutcome {
+  return { kind: "dead_letter", recordIndex: index, offset, reason, raw, wholeMessage };
+}
+
+function otherLog(stage: Stage, index: number, offset: number, label: LogCategoryLabel, line: () => Uint8Array): RecordOutcome {
+  if (stage.context.nonAudit === "drop") return { kind: "dropped", recordIndex: index, offset, logCategory: label };
+  return { kind: "passed_through", recordIndex: index, offset, logCategory: label, line: line() };
+}
+
+/** The record as one line: its own bytes, or re-serialized when it spans lines. */
+function ownLine(b: Buffer, start: number, end: number, parsed: () => unknown): Uint8Array {
+  return spansLines(b, start, end) ? Buffer.from(JSON.stringify(parsed()), "utf8") : b.subarray(start, end);
+}
+
+function parseRecord(b: Buffer, start: number, end: number): unknown {
+  try {
+    return JSON.parse(b.toString("utf8", start, end));
+  } catch {
+    return undefined;
+  }
+}
+
+function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: number): RecordOutcome {
+  const b = piece.source ?? body;
+  const { start, end } = piece;
+  const offset = piece.source === null ? start : 0;
+  if (piece.reason !== null) return deadLetter(index, start, piece.reason, body.subarray(start, end), piece.wholeMessage);
+  const raw = b.subarray(start, end);
+  if (end - start > stage.limits.maxRecordBytes) return deadLetter(index, offset, "too_large", raw, false);
+  if (b[start] !== 0x7b) return deadLetter(index, offset, "not_an_object", raw, false);
+  if (!isUtf8(raw)) return deadLetter(index, offset, "invalid_utf8", raw, false);
+
+  if (classifyLogCategory(piece.category) === "other_log") {
+    return otherLog(stage, index, offset, logCategoryLabel(piece.category), () => ownLine(b, start, end, () => parseRecord(b, start, end)));
+  }
+  const record = parseRecord(b, start, end);
+  if (!isObject(record)) return deadLetter(index, offset, "invalid_json", raw, false);
+  const found = classifyRecord(record);
+  if (found.kind === "unsupported") return deadLetter(index, offset, "unsupported_shape", raw, false);
+  if (found.kind === "non_audit") return otherLog(stage, index, offset, found.logCategory, () => ownLine(b, start, end, () => record));
+
+  const encoded = stage.cache.enrich(found.activity, found.service, found.category, found.activitySource);
+  const facts = extractFacts(record, found);
+  let line: Buffer;
+  if (Object.hasOwn(record, "enrichment") || spansLines(b, start, end)) {
+    // An enrichment of its own (a record enriched before) is replaced, not duplicated.
+    line = reserialize(record, encoded.member);
+  } else {
+    line = spliceMember(b, start, end, encoded.member);
+  }
+  return { kind: "enriched", recordIndex: index, offset, line, enrichment: encoded.enrichment, facts, shape: found.shape };
+}
+
+function reserialize(record: JsonObject, member: Uint8Array): Buffer {
+  delete record.enrichment;
+  const own = Buffer.from(JSON.stringify(record), "utf8");
+  return spliceMember(own, 0, own.length, member);
+}
+
+/** Decodes, enriches and encodes every record of one message body. Never throws on input. */
+export function processMessage(body: Uint8Array, context: ProcessContext): MessageOutcome {
+  const b = asBuffer(body);
+  const limits = resolveLimits(context.limits);
+  if (b.length - bomLength(b) > limits.maxMessageBytes) return { records: [deadLetter(0, 0, "too_large", b, true)] };
+  const stage: Stage = { cache: cacheFor(context.lookup), context, limits };
+  const pieces = splitMessage(b, bomLength(b), limits);
+  const records: RecordOutcome[] = new Array(pieces.length);
+  for (let index = 0; index < pieces.length; index++) {
+    const piece = pieces[index]!;
+    try {
+      records[index] = processPiece(stage, b, piece, index);
+    } catch {
+      // Input never throws (it is checked above); a defect elsewhere must not stop the stream either.
+      records[index] = deadLetter(index, piece.start, "internal_error", (piece.source ?? b).subarray(piece.start, piece.end), false);
+    }
+  }
+  return { records };
+}
