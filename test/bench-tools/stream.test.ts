@@ -79,7 +79,7 @@ describe("bench stream generator", () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-catalog-"));
     try {
       mkdirSync(join(dir, "sources"));
-      writeFileSync(join(dir, "sources", "ref.tsv"), "service_area\tcategory\tactivity\nCore Directory\tUserManagement\tUpdate user\nPIM\tRoleManagement\tActivate role\nPIM\tRoleManagement\tActivate role\n");
+      writeFileSync(join(dir, "sources", "ref.tsv"), "# provenance\nservice_area\tcategory\tactivity\nCore Directory\tUserManagement\tUpdate user\nPIM\tRoleManagement\tActivate role\nPIM\tRoleManagement\tActivate role\n");
       writeFileSync(join(dir, "notes.tsv"), "a\tb\nx\ty\n");
       const pool = activityPool(dir);
       expect(pool.slice(0, COMMON_ACTIVITIES.length)).toEqual(COMMON_ACTIVITIES);

@@ -83,7 +83,10 @@ function tsvFiles(dir: string): string[] {
 export function readCatalogActivities(dir: string): Activity[] {
   const out: Activity[] = [];
   for (const file of tsvFiles(dir)) {
-    const [header, ...rows] = readFileSync(file, "utf8").split(/\r?\n/);
+    // Lines starting with # are provenance comments (catalog/sources/*.tsv).
+    const [header, ...rows] = readFileSync(file, "utf8")
+      .split(/\r?\n/)
+      .filter((line) => !line.startsWith("#"));
     const columns = (header ?? "").split("\t").map((c) => c.trim().toLowerCase());
     const nameAt = columns.indexOf("activity");
     const serviceAt = columns.findIndex((c) => SERVICE_COLUMNS.includes(c));
