@@ -82,6 +82,11 @@ export class CatalogIndex implements ActivityLookup {
     return this.#canonical(this.#categories, this.#categorySpellings, spelling);
   }
 
+  /** Entries held by the bounded memos (for tests and telemetry). */
+  memoSize(): number {
+    return this.#byRaw.size + this.#answers.size + this.#serviceSpellings.size + this.#categorySpellings.size;
+  }
+
   #canonical(table: Map<string, string>, memo: BoundedMemo<string | null>, spelling: string | null | undefined): string | null {
     if (spelling === null || spelling === undefined) return null;
     const known = memo.get(spelling);
