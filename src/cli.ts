@@ -7,7 +7,9 @@ import type { Command } from "./commands/command.ts";
 const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import("./commands/demo.ts")).demoCommand,
   catalog: async () => (await import("./commands/catalog.ts")).catalogCommand,
+  enrich: async () => (await import("./commands/enrich.ts")).enrichCommand,
   lookup: async () => (await import("./commands/lookup.ts")).lookupCommand,
+  run: async () => (await import("./commands/run.ts")).runCommand,
 };
 
 function usage(): string {

@@ -8,7 +8,7 @@ import type { AlertFacts } from "../decode/outcome.ts";
 export type Decided =
   | { readonly kind: "enriched"; readonly recordIndex: number; readonly line: Uint8Array; readonly enrichment: Enrichment; readonly facts?: AlertFacts }
   | { readonly kind: "passed_through"; readonly recordIndex: number; readonly line: Uint8Array }
-  | { readonly kind: "dropped"; readonly recordIndex: number; readonly reason: string }
+  | { readonly kind: "dropped"; readonly recordIndex: number }
   | { readonly kind: "dead_letter"; readonly recordIndex: number; readonly reason: string; readonly raw: Uint8Array };
 
 export interface DeadLetter {
