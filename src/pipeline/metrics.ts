@@ -1,12 +1,12 @@
-// Source, pipeline and checkpoint metrics (names agreed in the metrics brief),
+// Source, pipeline and checkpoint metrics (names agreed in the metrics brief;
+// sinks own the sink_* and end-to-end latency metrics),
 // registered on the injected registry. Label values come from closed sets only:
 // partition ids from the hub's own partition list, service area and category
 // from the catalog's canonical names ("other" otherwise), never from input.
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import type { Enrichment } from "../catalog/enrichment.ts";
 
 export type RecordOutcomeLabel = "enriched" | "passed_through" | "dropped" | "dead_lettered";
-export type SinkLabel = "blob" | "event_hub" | "alerts" | "dead_letter";
 
 /** The catalog's canonicalizer: canonical name for any spelling, null when unknown ("other"). */
 export interface LabelCanonicalizer {
@@ -30,7 +30,6 @@ export class PipelineMetrics {
   readonly checkpointSequence: Gauge<"partition">;
   readonly checkpointAge: Gauge<"partition">;
   readonly checkpoints: Counter<"result">;
-  readonly endToEnd: Histogram<"sink">;
   readonly catalogReloads: Counter<"result">;
   readonly catalogInfo: Gauge<"version">;
   #names: LabelCanonicalizer = NO_NAMES;
@@ -68,13 +67,6 @@ export class PipelineMetrics {
       },
     });
     this.checkpoints = new Counter({ name: "audit_enricher_checkpoints_total", help: "Checkpoint writes by result.", labelNames: ["result"], registers });
-    this.endToEnd = new Histogram({
-      name: "audit_enricher_end_to_end_latency_seconds",
-      help: "From enqueue in the source hub to acknowledgement by a sink.",
-      labelNames: ["sink"],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
-      registers,
-    });
     this.catalogReloads = new Counter({ name: "audit_enricher_catalog_reloads_total", help: "Catalog reload attempts by result.", labelNames: ["result"], registers });
     this.catalogInfo = new Gauge({ name: "audit_enricher_catalog_info", help: "1 for the catalog version in use.", labelNames: ["version"], registers });
   }

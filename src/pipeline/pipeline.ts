@@ -12,7 +12,7 @@ import { type CheckpointCadence, PartitionCheckpointer, type StoreCheckpoint } f
 import { PartitionWatermark } from "../sources/event-hubs/watermark.ts";
 import { type DeadLetter, type Decided, type RoutePolicy, route } from "../transforms/route/route.ts";
 import { type InflightBounds, InflightBudget } from "./inflight.ts";
-import type { PipelineMetrics, SinkLabel } from "./metrics.ts";
+import type { PipelineMetrics } from "./metrics.ts";
 
 export interface ReceivedEvent {
   readonly body: Uint8Array;
@@ -54,8 +54,6 @@ interface PartitionState {
   inflight: { records: number; bytes: number };
   stalled?: string;
 }
-
-const SINK_LABEL: Readonly<Record<Sink["name"], SinkLabel>> = { blob: "blob", "event-hub": "event_hub", alerts: "alerts", "dead-letter": "dead_letter" };
 
 export class Pipeline {
   readonly #o: PipelineOptions;
@@ -121,10 +119,9 @@ export class Pipeline {
     this.#budget.add(event.position.partitionId, records, bytes);
     state.inflight.records += records;
     state.inflight.bytes += bytes;
-    const enqueued = event.position.enqueuedTimeUtc.getTime();
     const writes: Promise<void>[] = [];
     const write = <T>(sink: Sink<T>, items: readonly T[]): void => {
-      writes.push(sink.write(items).then(() => metrics.endToEnd.observe({ sink: SINK_LABEL[sink.name] }, Math.max(0, Date.now() - enqueued) / 1000)));
+      writes.push(sink.write(items));
     };
     if (routed.primary.length > 0) for (const sink of sinks.primary) write(sink, routed.primary);
     if (routed.alerts.length > 0 && sinks.alerts !== undefined) write(sinks.alerts, routed.alerts);

@@ -20,7 +20,7 @@ describe("route", () => {
     { kind: "enriched", recordIndex: 3, line, enrichment: enrichment({ sensitivity: "medium" }) },
     { kind: "passed_through", recordIndex: 4, line },
     { kind: "dead_letter", recordIndex: 5, reason: "invalid_json", raw: line },
-    { kind: "dropped", recordIndex: 6, reason: "non_audit" },
+    { kind: "dropped", recordIndex: 6 },
   ];
 
   it("sends enriched and passed-through records to the primary output, alert-worthy copies to alerts, rejects to dead-letter", () => {

@@ -8,7 +8,8 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import type { EventHubTarget, StorageTarget, WorkerConfig } from "../../config/types.ts";
 
 let credential: TokenCredential | undefined;
-function defaultCredential(): TokenCredential {
+/** One DefaultAzureCredential per process (AKS workload identity, managed identity, az login). */
+export function azureCredential(): TokenCredential {
   credential ??= new DefaultAzureCredential();
   return credential;
 }
@@ -19,7 +20,7 @@ export function hasEntityPath(connectionString: string): boolean {
 
 export function createBlobServiceClient(target: StorageTarget): BlobServiceClient {
   return target.auth === "credential"
-    ? new BlobServiceClient(target.accountUrl, defaultCredential())
+    ? new BlobServiceClient(target.accountUrl, azureCredential())
     : BlobServiceClient.fromConnectionString(target.connectionString.reveal());
 }
 
@@ -30,7 +31,7 @@ export function retryOptions(config: WorkerConfig) {
 
 export function createProducerClient(target: EventHubTarget, config: WorkerConfig): EventHubProducerClient {
   const options = { retryOptions: retryOptions(config) };
-  if (target.auth === "credential") return new EventHubProducerClient(target.fullyQualifiedNamespace, target.eventHubName, defaultCredential(), options);
+  if (target.auth === "credential") return new EventHubProducerClient(target.fullyQualifiedNamespace, target.eventHubName, azureCredential(), options);
   const cs = target.connectionString.reveal();
   return hasEntityPath(cs) ? new EventHubProducerClient(cs, options) : new EventHubProducerClient(cs, target.eventHubName, options);
 }
@@ -53,7 +54,7 @@ export async function createSourceClients(config: WorkerConfig, blobService: Blo
   const hub = config.source.eventHub;
   const group = config.source.consumerGroup;
   let consumer: EventHubConsumerClient;
-  if (hub.auth === "credential") consumer = new EventHubConsumerClient(group, hub.fullyQualifiedNamespace, hub.eventHubName, defaultCredential(), checkpointStore, options);
+  if (hub.auth === "credential") consumer = new EventHubConsumerClient(group, hub.fullyQualifiedNamespace, hub.eventHubName, azureCredential(), checkpointStore, options);
   else {
     const cs = hub.connectionString.reveal();
     consumer = hasEntityPath(cs)

@@ -1,0 +1,130 @@
+// The running worker: catalog, sinks, pipeline, Event Hubs source and the
+// health server, started in dependency order and stopped in reverse within one
+// deadline (delivery.md rule 4: stop receiving, flush every sink, checkpoint
+// what was acknowledged, close clients).
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { DEFAULT_ARTIFACT_PATH, loadCatalogIndex } from "../catalog/index.ts";
+import type { WorkerConfig } from "../config/types.ts";
+import { type HealthServer, type Readiness, startHealthServer } from "../health/server.ts";
+import type { Sink } from "../sinks/sink.ts";
+import { createBlobServiceClient, createSourceClients } from "../sources/event-hubs/clients.ts";
+import { EventHubSource } from "../sources/event-hubs/source.ts";
+import { CatalogReloader } from "./catalog-reloader.ts";
+import { decodeEvent, DEAD_LETTER_REASON_SET } from "./decode-event.ts";
+import { PipelineMetrics } from "./metrics.ts";
+import { Pipeline, withDeadline } from "./pipeline.ts";
+import { createSinks } from "./sinks.ts";
+
+export interface WorkerDeps {
+  readonly config: WorkerConfig;
+  readonly logger: Logger;
+  readonly registry: Registry;
+}
+
+export class Worker {
+  readonly #deps: WorkerDeps;
+  #catalog: CatalogReloader<ReturnType<typeof loadCatalogIndex>> | undefined;
+  #sinks: Sink<never>[] = [];
+  #source: EventHubSource | undefined;
+  #pipeline: Pipeline | undefined;
+  #health: HealthServer | undefined;
+  #stopping: Promise<void> | undefined;
+  readonly #checkpointFailing = new Set<string>();
+
+  constructor(deps: WorkerDeps) {
+    this.#deps = deps;
+  }
+
+  get healthPort(): number | undefined {
+    return this.#health?.port;
+  }
+
+  /** Starts everything; throws on a fatal start-up problem (bad catalog, unreachable storage). */
+  async start(): Promise<void> {
+    const { config, logger, registry } = this.#deps;
+    const metrics = new PipelineMetrics(registry);
+    this.#health = await startHealthServer({ host: config.operations.metricsHost, port: config.operations.metricsPort, registry, readiness: () => this.readiness() });
+    const catalog = new CatalogReloader({ path: config.catalog.path ?? DEFAULT_ARTIFACT_PATH, watch: config.catalog.watch && config.catalog.path !== undefined, load: loadCatalogIndex, metrics, logger });
+    this.#catalog = catalog;
+    logger.info({ component: "catalog", version: catalog.current().version }, "catalog loaded");
+    const blobService = createBlobServiceClient(config.storage);
+    const sinks = await createSinks(config, { blobService, registry, logger });
+    this.#sinks = sinks.all as Sink<never>[];
+    for (const sink of sinks.all) await sink.start();
+    const failing = this.#checkpointFailing;
+    const clients = await createSourceClients(config, blobService);
+    this.#pipeline = new Pipeline({
+      sinks: sinks.pipeline,
+      decode: (body, lookup) => decodeEvent(body, lookup, config.output.nonAudit),
+      catalog: () => catalog.current(),
+      routing: { minSensitivity: config.alerts.minSensitivity, unrecognized: config.alerts.unrecognized, alertsEnabled: config.alerts.destination !== "none" },
+      inflight: config.inflight,
+      checkpoint: config.checkpoint,
+      storeCheckpoint: async (partitionId, position) => {
+        try {
+          await clients.checkpointStore.updateCheckpoint({
+            fullyQualifiedNamespace: clients.consumer.fullyQualifiedNamespace,
+            eventHubName: clients.consumer.eventHubName,
+            consumerGroup: config.source.consumerGroup,
+            partitionId,
+            sequenceNumber: position.sequenceNumber,
+            offset: position.offset,
+          });
+          failing.delete(partitionId);
+        } catch (error) {
+          failing.add(partitionId);
+          throw error;
+        }
+      },
+      metrics,
+      logger: logger.child({ component: "pipeline" }),
+      deadLetterReasons: DEAD_LETTER_REASON_SET,
+    });
+    this.#source = new EventHubSource({
+      clients,
+      config: config.source,
+      pipeline: this.#pipeline,
+      metrics,
+      registry,
+      logger: logger.child({ component: "source" }),
+      closeGraceMs: config.operations.shutdownGraceMs,
+    });
+    await this.#source.start();
+    catalog.start();
+    logger.info({ healthPort: this.#health.port, hub: config.source.eventHub.eventHubName, consumerGroup: config.source.consumerGroup }, "worker started");
+  }
+
+  reloadCatalog(): boolean {
+    return this.#catalog?.reload("signal") ?? false;
+  }
+
+  readiness(): Readiness {
+    const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    checks.source = this.#stopping ? { ok: false, detail: "stopping" } : (this.#source?.health() ?? { ok: false, detail: "starting" });
+    checks.checkpoints = this.#checkpointFailing.size === 0 ? { ok: true } : { ok: false, detail: `checkpoint writes failing for partition(s) ${[...this.#checkpointFailing].join(",")}` };
+    for (const sink of this.#sinks) checks[`sink_${sink.name}`] = sink.healthy() ? { ok: true } : { ok: false, detail: "writes failing, retrying" };
+    const stalled = (this.#pipeline?.snapshot() ?? []).filter((p) => p.stalled !== undefined);
+    checks.partitions = stalled.length === 0 ? { ok: true } : { ok: false, detail: `stalled: ${stalled.map((p) => `${p.partitionId} (${p.stalled})`).join(", ")}` };
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  }
+
+  /** Idempotent graceful stop within `deadline` (epoch ms). */
+  stop(deadline: number): Promise<void> {
+    this.#stopping ??= this.#stop(deadline);
+    return this.#stopping;
+  }
+
+  async #stop(deadline: number): Promise<void> {
+    const { logger } = this.#deps;
+    logger.info({ graceMs: Math.max(0, deadline - Date.now()) }, "stopping: no new events; flushing sinks and checkpointing");
+    this.#catalog?.stop();
+    // Closing the subscription runs processClose for every owned partition: flush, wait for acks, final checkpoint.
+    await this.#source?.stop(deadline);
+    await Promise.all(this.#sinks.map((sink) => withDeadline(sink.stop(deadline), deadline)));
+    await this.#health?.close();
+    const unfinished = this.#pipeline?.inflightRecords ?? 0;
+    if (Date.now() > deadline) logger.warn({ inflightRecords: unfinished }, "grace period elapsed; unacknowledged records will be replayed from the checkpoint");
+    logger.info({ partitions: this.#pipeline?.snapshot() ?? [] }, "stopped");
+  }
+}
