@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CATALOG_DIR } from "../../src/catalog/catalog-dir.ts";
-import { CatalogIndex, loadCatalogIndex } from "../../src/catalog/index.ts";
+import { type CatalogIndex, loadCatalogIndex } from "../../src/catalog/index.ts";
 import { parseSourceFile } from "../../src/catalog/source-file.ts";
 
 export const CATALOG_DIR = DEFAULT_CATALOG_DIR;
