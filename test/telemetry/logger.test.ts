@@ -1,15 +1,21 @@
+import { appendFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger, type LogLevel } from "../../src/telemetry/logger.ts";
 import { Secret } from "../../src/telemetry/secret.ts";
+import { CANARY_SECRETS } from "./canaries.ts";
+import { auditedLogFile } from "./child-logs.ts";
 
-const KEY = "TestKeyLogger0123456789abcdef+/ABCDEFGHIJ=";
+// A planted canary: the run's log audit greps the lines written below for it too.
+const KEY = CANARY_SECRETS.sharedAccessKey;
+const AUDITED = auditedLogFile("logger-test");
 
 /** A logger writing JSON lines into memory. */
 function capture(level: LogLevel = "info") {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
+      appendFileSync(AUDITED, String(chunk));
       lines.push(...String(chunk).split("\n").filter(Boolean));
       done();
     },
