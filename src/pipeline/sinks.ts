@@ -6,9 +6,9 @@ import type { Registry } from "prom-client";
 import type { WorkerConfig } from "../config/types.ts";
 import { openContainer } from "../sinks/blob/container.ts";
 import { BlobSink } from "../sinks/blob/sink.ts";
+import { DeadLetterSink } from "../sinks/dead-letter/sink.ts";
 import type { OutputRecord, Sink } from "../sinks/sink.ts";
 import { azureCredential } from "../sources/event-hubs/clients.ts";
-import type { DeadLetter } from "../transforms/route/route.ts";
 import type { PipelineSinks } from "./pipeline.ts";
 
 export interface SinkDeps {
@@ -29,45 +29,6 @@ function container(config: WorkerConfig, name: string) {
     : openContainer({ connectionString: storage.connectionString.reveal(), containerName: name });
 }
 
-// Interim: dead letters as JSON lines in blob objects under their own prefix.
-class DeadLetterLines implements Sink<DeadLetter> {
-  readonly name = "dead-letter" as const;
-  readonly #blob: BlobSink;
-  constructor(blob: BlobSink) {
-    this.#blob = blob;
-  }
-  start(): Promise<void> {
-    return this.#blob.start();
-  }
-  write(records: readonly DeadLetter[]): Promise<void> {
-    const lines: OutputRecord[] = records.map((r) => ({
-      position: r.position,
-      recordIndex: r.recordIndex,
-      line: Buffer.from(
-        JSON.stringify({
-          reason: r.reason,
-          partitionId: r.position.partitionId,
-          sequenceNumber: r.position.sequenceNumber,
-          offset: r.position.offset,
-          enqueuedTimeUtc: r.position.enqueuedTimeUtc.toISOString(),
-          recordIndex: r.recordIndex,
-          rawBase64: Buffer.from(r.raw).toString("base64"),
-        }),
-      ),
-    }));
-    return this.#blob.write(lines);
-  }
-  flush(partitionId?: string): Promise<void> {
-    return this.#blob.flush(partitionId);
-  }
-  stop(deadline: number): Promise<void> {
-    return this.#blob.stop(deadline);
-  }
-  healthy(): boolean {
-    return this.#blob.healthy();
-  }
-}
-
 export async function createSinks(config: WorkerConfig, deps: SinkDeps): Promise<WorkerSinks> {
   const out = config.output.blob;
   const logger = deps.logger;
@@ -82,7 +43,13 @@ export async function createSinks(config: WorkerConfig, deps: SinkDeps): Promise
   const primary: Sink<OutputRecord>[] = [];
   if (config.output.primary !== "hub") primary.push(new BlobSink({ ...blobOptions, prefix: out.prefix, logger: logger.child({ component: "blob-sink" }) }));
   if (config.output.primary !== "blob") throw new Error("AUDIT_ENRICHER_OUTPUT=hub|both: the Event Hub sink is not wired yet");
-  const deadLetter = new DeadLetterLines(new BlobSink({ ...blobOptions, name: "dead-letter", prefix: out.deadLetterPrefix, logger: logger.child({ component: "dead-letter-sink" }) }));
+  const deadLetter = new DeadLetterSink({
+    container: blobOptions.container,
+    prefix: out.deadLetterPrefix,
+    registry: deps.registry,
+    logger: logger.child({ component: "dead-letter-sink" }),
+    createContainer: true,
+  });
   const alerts = undefined;
   const all = [...primary, deadLetter] as Sink<never>[];
   return { all, pipeline: { primary, alerts, deadLetter } };

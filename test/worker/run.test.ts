@@ -1,0 +1,98 @@
+// `audit-enricher run` as a child process: configuration errors, a mixed stream
+// of every shape with poison messages, readiness and metrics, graceful SIGTERM.
+import { spawnSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { REPO_ROOT, createHub, fetchText, publish, readCheckpoints, readObjects, uniqueName, WorkerProcess, Workers, waitUntil, workerEnv } from "./harness.ts";
+import { shapeMessages } from "./shapes.ts";
+
+const workers = new Workers();
+afterEach(() => workers.killAll());
+
+describe("audit-enricher run: configuration", () => {
+  it("exits 1 naming every bad or missing setting, before connecting anywhere", async () => {
+    const worker = new WorkerProcess({ AUDIT_ENRICHER_OUTPUT: "s3", AUDIT_ENRICHER_MAX_BATCH_SIZE: "0" });
+    const { code } = await worker.exited;
+    expect(code).toBe(1);
+    expect(worker.stderr).toContain("invalid configuration (4 problems)");
+    expect(worker.stderr).toContain("AUDIT_ENRICHER_OUTPUT: must be one of blob, hub, both");
+    expect(worker.stderr).toContain("AUDIT_ENRICHER_MAX_BATCH_SIZE: must be between 1 and 5000, got 0");
+    expect(worker.stderr).toContain("AUDIT_ENRICHER_EVENTHUB_CONNECTION_STRING");
+    expect(worker.stderr).toContain("AUDIT_ENRICHER_STORAGE_CONNECTION_STRING");
+  });
+
+  it("refuses both identities for one resource, without echoing the secret", async () => {
+    const worker = new WorkerProcess({
+      AUDIT_ENRICHER_EVENTHUB_CONNECTION_STRING: "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=VERYSECRET;EntityPath=x",
+      AUDIT_ENRICHER_EVENTHUB_FQDN: "ns.servicebus.windows.net",
+      AUDIT_ENRICHER_STORAGE_ACCOUNT_URL: "https://acct.blob.core.windows.net",
+    });
+    const { code } = await worker.exited;
+    expect(code).toBe(1);
+    expect(worker.stderr).toContain("AUDIT_ENRICHER_EVENTHUB_FQDN and AUDIT_ENRICHER_EVENTHUB_CONNECTION_STRING: both set");
+    expect(worker.stderr + JSON.stringify(worker.logs)).not.toContain("VERYSECRET");
+  });
+
+  it("answers --help with exit 0 and a stray argument with exit 2", () => {
+    const help = spawnSync(process.execPath, ["src/cli.ts", "run", "--help"], { cwd: REPO_ROOT, encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: audit-enricher run");
+    const usage = spawnSync(process.execPath, ["src/cli.ts", "run", "now"], { cwd: REPO_ROOT, encoding: "utf8" });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("unexpected argument 'now'");
+  });
+});
+
+describe("audit-enricher run: a mixed stream", () => {
+  it("enriches every shape exactly once, dead-letters poison without blocking, checkpoints the end, exits 0 on SIGTERM", async () => {
+    const hub = await createHub(2);
+    const container = uniqueName("mixed");
+    const messages = shapeMessages("mixed");
+    // Poison first on partition 0: what follows must still get through.
+    const ordered = [...messages.filter((m) => m.deadLetter), ...messages.filter((m) => !m.deadLetter)];
+    await publish(hub, ordered.map((m) => m.body), "0");
+    await publish(hub, messages.map((m) => m.body), "1");
+    const worker = workers.start(workerEnv(hub, container, { AUDIT_ENRICHER_SHUTDOWN_GRACE_SECONDS: "10" }));
+    const port = await worker.healthPort();
+
+    const last = messages.length - 1;
+    await waitUntil(async () => {
+      const checkpoints = await readCheckpoints(container, hub.hub);
+      return checkpoints.get("0") === last && checkpoints.get("1") === last;
+    }, 30_000, "checkpoints at the last event of both partitions");
+
+    const ready = await fetchText(port, "/readyz");
+    expect(ready.status).toBe(200);
+    const metrics = (await fetchText(port, "/metrics")).body;
+    expect(metrics).toMatch(/audit_enricher_source_events_received_total\{partition="0"\} 8/);
+    expect(metrics).toMatch(/audit_enricher_dead_letters_total\{reason="invalid_json"\} 2/);
+    expect(metrics).toMatch(/audit_enricher_checkpoint_sequence_number\{partition="1"\} 7/);
+    expect(metrics).toMatch(/audit_enricher_partition_lag_events\{partition="0"\} 0/);
+
+    const started = Date.now();
+    worker.kill("SIGTERM");
+    const { code } = await worker.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    const enriched = await readObjects(container, "enriched");
+    const lines = enriched.flatMap((o) => o.lines);
+    for (const id of messages.flatMap((m) => m.ids)) {
+      expect(lines.filter((l) => l.includes(`"${id}"`)), id).toHaveLength(2);
+    }
+    expect(lines).toHaveLength(messages.flatMap((m) => m.ids).length * 2);
+    const unknown = lines.find((l) => l.includes("SHAPE_mixed_unknown"))!;
+    expect(JSON.parse(unknown).enrichment).toMatchObject({ recognized: false });
+    const known = lines.find((l) => l.includes("SHAPE_mixed_d1"))!;
+    expect(JSON.parse(known).enrichment).toMatchObject({ recognized: true, serviceArea: "Core Directory" });
+
+    const dead = (await readObjects(container, "dead-letter")).flatMap((o) => o.lines.map((l) => JSON.parse(l)));
+    expect(dead.map((d) => `${d.partitionId}/${d.reason}`).sort()).toEqual(["0/invalid_json", "0/invalid_utf8", "1/invalid_json", "1/invalid_utf8"]);
+    const poison = dead.find((d) => d.partitionId === "0" && d.reason === "invalid_json");
+    expect(Buffer.from(poison.raw, "base64")).toEqual(messages.find((m) => m.deadLetter === "invalid_json")!.body);
+    expect(poison).toMatchObject({ sequenceNumber: 0, offset: expect.any(String), enqueuedTimeUtc: expect.any(String) });
+    // A bad record inside a message is dead-lettered with that record's bytes.
+    const badRecord = dead.find((d) => d.partitionId === "0" && d.reason === "invalid_utf8");
+    expect(messages.find((m) => m.deadLetter === "invalid_utf8")!.body.includes(Buffer.from(badRecord.raw, "base64"))).toBe(true);
+    expect(badRecord.sequenceNumber).toBe(1);
+  });
+});
