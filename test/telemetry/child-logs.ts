@@ -1,9 +1,19 @@
-// Every worker child process a test starts writes its stdout and stderr here, so the
-// log audit (test/log-audit-setup.ts) greps what a full test run logged for secrets.
+// Every worker child process a test starts writes its stdout and stderr under
+// test/.results/logs/<run>/, so the log audit (test/log-audit-setup.ts) greps what a
+// full test run logged for secrets.
 import type { ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { inject } from "vitest";
 import { LOG_DIRECTORY } from "./log-audit.ts";
+
+/** This run's directory (provided by test/log-audit-setup.ts), so concurrent runs never mix. */
+function runLogDirectory(): string {
+  const provided: unknown = inject("logAuditDirectory");
+  const dir = typeof provided === "string" ? provided : join(LOG_DIRECTORY, "unscoped");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 export interface CapturedLogs {
   readonly path: string;
@@ -13,9 +23,8 @@ export interface CapturedLogs {
 
 /** Tees the child's output into test/.results/logs/<name>-<pid>.log and memory. */
 export function captureChildLogs(child: ChildProcess, name: string): CapturedLogs {
-  mkdirSync(LOG_DIRECTORY, { recursive: true });
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, "-");
-  const path = join(LOG_DIRECTORY, `${safe}-${child.pid ?? "nopid"}.log`);
+  const path = join(runLogDirectory(), `${safe}-${child.pid ?? "nopid"}.log`);
   const file = createWriteStream(path, { flags: "a" });
   const lines: string[] = [];
   let pending = 0;
@@ -41,6 +50,5 @@ export function captureChildLogs(child: ChildProcess, name: string): CapturedLog
 
 /** For in-process loggers under test: append lines to the audited directory. */
 export function auditedLogFile(name: string): string {
-  mkdirSync(LOG_DIRECTORY, { recursive: true });
-  return join(LOG_DIRECTORY, `${name.replace(/[^A-Za-z0-9._-]+/g, "-")}-${process.pid}.log`);
+  return join(runLogDirectory(), `${name.replace(/[^A-Za-z0-9._-]+/g, "-")}-${process.pid}.log`);
 }
