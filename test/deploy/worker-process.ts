@@ -131,7 +131,9 @@ export async function publish(hub: TestHub, bodies: readonly unknown[]): Promise
   try {
     const { partitionIds } = await producer.getEventHubProperties();
     const perPartition = partitionIds.map((): unknown[] => []);
-    bodies.forEach((body, index) => perPartition[index % partitionIds.length]?.push(body));
+    bodies.forEach((body, index) => {
+      perPartition[index % partitionIds.length]?.push(body);
+    });
     for (const [index, partitionId] of partitionIds.entries()) {
       let batch = await producer.createBatch({ partitionId });
       for (const body of perPartition[index] ?? []) {
