@@ -36,6 +36,8 @@ export interface E2eRun {
   readonly cpuSeconds: number;
   readonly exactlyOnce: ExactlyOnceCheck | null;
   readonly deadLetters?: number;
+  /** Process start to the first record received (not part of `seconds`). */
+  readonly startupSeconds?: number;
 }
 
 export interface ProfileEntry {

@@ -1,0 +1,124 @@
+// Catalog lookup cost on a realistic mix, side by side in one process with two
+// baselines: a bare Map.get on a key normalized in advance (the floor) and a
+// linear scan of the source rows (what an index exists to avoid).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_CATALOG_DIR } from "../../src/catalog/catalog-dir.ts";
+import { DEFAULT_ARTIFACT_PATH, loadCatalogIndex } from "../../src/catalog/index.ts";
+import { normalizeActivity } from "../../src/catalog/normalize.ts";
+import { parseSourceFile } from "../../src/catalog/source-file.ts";
+import type { BenchRow } from "./run.ts";
+
+export const title = "catalog lookup: index vs Map.get vs linear scan (ns/op, median of 7 rounds)";
+
+const OPS = 400_000;
+const SCAN_OPS = 4_000;
+const ROUNDS = 7;
+
+/** Mulberry32: a seeded generator so every run measures the same mix. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Op {
+  readonly raw: string;
+  readonly key: string;
+  readonly service: string | undefined;
+  readonly category: string | undefined;
+}
+
+function workload(rows: readonly { activity: string; serviceArea: string; category: string }[]): Op[] {
+  const next = random(42);
+  const shuffled = [...rows].sort(() => next() - 0.5);
+  // Zipf (s = 1.1) over the rows: a few hundred names carry most events, as in real tenants.
+  const weights = shuffled.map((_, rank) => 1 / (rank + 1) ** 1.1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const cumulative: number[] = [];
+  weights.reduce((acc, w) => (cumulative.push((acc + w) / total), acc + w), 0);
+  const pick = () => {
+    const u = next();
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return shuffled[lo]!;
+  };
+  const ops: Op[] = [];
+  for (let i = 0; i < OPS; i++) {
+    const u = next();
+    const row = pick();
+    let raw = row.activity;
+    if (u < 0.05) raw = `Unrecognized activity ${Math.floor(next() * 3000)}`;
+    else if (u < 0.08) raw = raw.toLowerCase();
+    else if (u < 0.1) raw = `${raw.replace(/ /g, "  ")} `;
+    else if (u < 0.11) raw = `${raw}.`;
+    const withLabels = next() < 0.7;
+    ops.push({ raw, key: normalizeActivity(raw), service: withLabels ? row.serviceArea : undefined, category: withLabels ? row.category : undefined });
+  }
+  return ops;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function measure(ops: readonly Op[], count: number, body: (op: Op) => unknown): number {
+  let sink = 0;
+  const once = () => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) if (body(ops[i]!) !== undefined) sink++;
+    return Number(process.hrtime.bigint() - start) / count;
+  };
+  once();
+  once();
+  const times = Array.from({ length: ROUNDS }, once);
+  if (sink < 0) console.log(sink);
+  return median(times);
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const sourcesDir = join(DEFAULT_CATALOG_DIR, "sources");
+  const rows = readdirSync(sourcesDir)
+    .filter((f) => f.endsWith(".tsv"))
+    .flatMap((f) => parseSourceFile(f, readFileSync(join(sourcesDir, f), "utf8")).rows);
+  const loads = Array.from({ length: 9 }, () => {
+    const start = performance.now();
+    loadCatalogIndex();
+    return performance.now() - start;
+  });
+  const index = loadCatalogIndex();
+  const ops = workload(rows);
+
+  const map = new Map<string, unknown>();
+  for (const row of rows) map.set(normalizeActivity(row.activity), row);
+  const scanRows = rows.map((row) => ({ key: normalizeActivity(row.activity), row }));
+
+  const mapNs = measure(ops, OPS, (op) => map.get(op.key));
+  const indexNs = measure(ops, OPS, (op) => index.lookup(op.raw));
+  const indexLabelsNs = measure(ops, OPS, (op) => index.lookup(op.raw, op.service, op.category));
+  const scanNs = measure(ops, SCAN_OPS, (op) => {
+    const key = normalizeActivity(op.raw);
+    // A correct scan must collect every candidate (never first match), so it reads all rows.
+    return scanRows.filter((r) => r.key === key);
+  });
+  const distinct = new Set(ops.map((o) => o.raw)).size;
+  return [
+    { case: "bare Map.get, key normalized in advance (baseline)", "ns/op": mapNs, "x Map.get": 1, target: "", met: "" },
+    { case: "CatalogIndex.lookup(raw name)", "ns/op": indexNs, "x Map.get": indexNs / mapNs, target: "<= 1.5x Map.get", met: indexNs / mapNs <= 1.5 },
+    { case: "CatalogIndex.lookup(raw name, service, category)", "ns/op": indexLabelsNs, "x Map.get": indexLabelsNs / mapNs, target: "(informational)", met: "" },
+    { case: "linear scan of source rows", "ns/op": scanNs, "x Map.get": scanNs / mapNs, target: ">= 100x index", met: scanNs / indexNs >= 100 },
+    { case: `index load (median of 9), ${rows.length} rows, ${distinct} distinct raw names in ${OPS} ops`, "ns/op": median(loads) * 1e6, "x Map.get": "", target: "milliseconds", met: median(loads) < 100 },
+    { case: `artifact ${DEFAULT_ARTIFACT_PATH.split("/").slice(-2).join("/")} version ${index.version}`, "ns/op": "", "x Map.get": "", target: "", met: "" },
+  ];
+}

@@ -1,0 +1,199 @@
+// `npm run bench:e2e`: the end-to-end benchmark. Preloads the local broker with
+// a realistic stream, then measures side by side on the same data: the raw SDK
+// receive ceiling, the worker in pass-through mode and with enrichment, on 1
+// and 4 partitions, and 2 replicas sharing the consumer group on 4 partitions.
+// Writes test/bench/results/e2e.json and regenerates test/bench/REPORT.md.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { machineInfo } from "../report/machine.ts";
+import { regenerateReport } from "../report/regenerate.ts";
+import { type E2eResult, type E2eRun, RESULTS_DIR, writeResult } from "../report/results.ts";
+import { e2eTargets } from "../report/targets.ts";
+import { activityPool } from "./activities.ts";
+import { measureCeiling } from "./ceiling.ts";
+import { REPO_ROOT } from "./child-process.ts";
+import { summarizeProfiles } from "./cpu-profile.ts";
+import { startLocalServices } from "./local-services.ts";
+import { type PreloadResult, preload, verifyPreload } from "./preload.ts";
+import { generateStream } from "./stream.ts";
+import { runWorkers, type WorkerRunOptions } from "./worker-run.ts";
+
+const HELP = `Usage: npm run bench:e2e -- [--records N] [--seed N] [--repeat N] [--no-profile]
+
+Preloads the local Event Hubs broker with N audit records (4 per event, ~1.5 KB each,
+5% unknown activities, 1% malformed messages), then times the raw SDK receive ceiling
+and the worker (pass-through and enriched; 1 and 4 partitions; 1 and 2 replicas) draining
+it into the blob sink on Azurite. Results: test/bench/results/e2e.json, test/bench/REPORT.md.
+
+  --records N    records to preload per hub (default 200000)
+  --seed N       stream seed (default 1)
+  --repeat N     measure each configuration N times, keep the fastest (default 1)
+  --no-profile   skip the --cpu-prof run made when a target is missed
+`;
+
+const SAS_KEY = "bench-sas-key-do-not-log-7f3a";
+
+/** The worker's receive settings, shared with the ceiling consumer so the comparison is fair. */
+export const BENCH_WORKER_ENV = {
+  AUDIT_ENRICHER_MAX_BATCH_SIZE: "500",
+  AUDIT_ENRICHER_PREFETCH_COUNT: "1000",
+  AUDIT_ENRICHER_MAX_WAIT_SECONDS: "1",
+  // Objects as large as the defaults allow (10,000 records or 16 MiB); a flush size at or
+  // above the per-partition in-flight bound (20,000 records, 32 MiB) would stall every
+  // partition until the age flush. The 1 s age only cuts the tail of the drain.
+  AUDIT_ENRICHER_FLUSH_MAX_RECORDS: "10000",
+  AUDIT_ENRICHER_FLUSH_MAX_BYTES: String(16 * 2 ** 20),
+  AUDIT_ENRICHER_FLUSH_INTERVAL_SECONDS: "1",
+  AUDIT_ENRICHER_CHECKPOINT_INTERVAL_SECONDS: "1",
+  AUDIT_ENRICHER_LOG_LEVEL: "info",
+} as const;
+
+interface Plan {
+  readonly name: string;
+  readonly mode: E2eRun["mode"];
+  readonly hub: string;
+  readonly replicas: number;
+}
+
+const PLANS: readonly Plan[] = [
+  { name: "ceiling-1p", mode: "raw-ceiling", hub: "bench-p1", replicas: 1 },
+  { name: "pass-through-1p", mode: "pass-through", hub: "bench-p1", replicas: 1 },
+  { name: "enriched-1p", mode: "enriched", hub: "bench-p1", replicas: 1 },
+  { name: "ceiling-4p", mode: "raw-ceiling", hub: "bench-p4", replicas: 1 },
+  { name: "pass-through-4p", mode: "pass-through", hub: "bench-p4", replicas: 1 },
+  { name: "enriched-4p", mode: "enriched", hub: "bench-p4", replicas: 1 },
+  { name: "enriched-4p-2replicas", mode: "enriched", hub: "bench-p4", replicas: 2 },
+];
+
+const log = (message: string) => process.stderr.write(`[bench:e2e ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  const parse = (a: string[]) =>
+    parseArgs({ args: a, options: { records: { type: "string", default: "200000" }, seed: { type: "string", default: "1" }, repeat: { type: "string", default: "1" }, "no-profile": { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
+  try {
+    args = parse(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${HELP}`);
+    return 2;
+  }
+  if (args.values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const records = Number(args.values.records);
+  const seed = Number(args.values.seed);
+  const repeat = Number(args.values.repeat);
+  if (!Number.isInteger(records) || records < 4 || !Number.isInteger(seed) || !Number.isInteger(repeat) || repeat < 1) {
+    process.stderr.write(`bench:e2e: --records, --seed and --repeat take positive integers\n${HELP}`);
+    return 2;
+  }
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo(REPO_ROOT);
+  const events = Math.ceil(records / 4);
+  const groups = PLANS.flatMap((p) => Array.from({ length: repeat }, (_, i) => `${p.name}-${i}`)).concat(["profile"]);
+  const hubs = [
+    { name: "bench-p1", partitionCount: 1, consumerGroups: groups },
+    { name: "bench-p4", partitionCount: 4, consumerGroups: groups },
+  ];
+  log(`starting Azurite and the local broker; ${records} records (${events} events) per hub`);
+  const services = await startLocalServices(hubs, SAS_KEY);
+  const runs: E2eRun[] = [];
+  const notes: string[] = [];
+  let profile: E2eResult["profile"];
+  try {
+    const eventHubCs = services.broker.connectionString();
+    const pool = activityPool(join(REPO_ROOT, "catalog", "sources"));
+    const loads = new Map<string, PreloadResult>();
+    for (const hub of hubs) {
+      const partitionIds = Array.from({ length: hub.partitionCount }, (_, i) => String(i));
+      const loaded = await preload(generateStream({ seed, activities: pool }, events), { connectionString: eventHubCs, hub: hub.name, partitionIds, keepIds: true });
+      await verifyPreload(eventHubCs, hub.name, loaded);
+      loads.set(hub.name, loaded);
+      log(`preloaded ${hub.name}: ${loaded.totals.events} events, ${loaded.totals.records} records, ${(loaded.totals.bytes / 1e6).toFixed(0)} MB in ${loaded.seconds.toFixed(1)} s`);
+    }
+    let containerIndex = 0;
+    const workerOptions = (plan: Plan, group: string, extra: Partial<WorkerRunOptions> = {}): WorkerRunOptions => ({
+      name: plan.name,
+      mode: plan.mode as WorkerRunOptions["mode"],
+      replicas: plan.replicas,
+      eventHubConnectionString: eventHubCs,
+      hub: plan.hub,
+      consumerGroup: group,
+      storageConnectionString: services.azurite.connectionString,
+      container: `bench-${containerIndex++}`,
+      preloaded: loads.get(plan.hub) as PreloadResult,
+      env: BENCH_WORKER_ENV,
+      timeoutMs: 240_000,
+      ...extra,
+    });
+    for (const plan of PLANS) {
+      let best: E2eRun | undefined;
+      for (let i = 0; i < repeat; i++) {
+        const group = `${plan.name}-${i}`;
+        let run: E2eRun;
+        if (plan.mode === "raw-ceiling") {
+          run = await measureCeiling(plan.name, {
+            connectionString: eventHubCs,
+            hub: plan.hub,
+            consumerGroup: group,
+            preloaded: loads.get(plan.hub) as PreloadResult,
+            maxBatchSize: Number(BENCH_WORKER_ENV.AUDIT_ENRICHER_MAX_BATCH_SIZE),
+            prefetch: Number(BENCH_WORKER_ENV.AUDIT_ENRICHER_PREFETCH_COUNT),
+            timeoutMs: 180_000,
+          });
+        } else {
+          const result = await runWorkers(workerOptions(plan, group));
+          run = result.run;
+          if (!result.checkpointsReached && run.status === "ok") notes.push(`${plan.name}: checkpoints did not reach the last sequence number within 30 s of the last acknowledgement.`);
+          if (result.exitCodes.some((c) => c !== 0)) notes.push(`${plan.name}: a replica exited with ${result.exitCodes.join(",")} on SIGTERM.`);
+          if (run.status === "failed") log(`worker output (last 1500 chars):\n${result.logs.map((l) => l.slice(-1500)).join("\n---\n")}`);
+          log(`  broker/bench process CPU during the run: ${result.brokerCpuSeconds.toFixed(1)} s`);
+        }
+        log(`${plan.name} #${i + 1}: ${run.status} ${Math.round(run.recordsPerSecond)} records/s, ${run.mbPerSecond.toFixed(1)} MB/s, ${run.seconds.toFixed(1)} s, peak RSS ${run.peakRssMb.toFixed(0)} MB${run.error ? `, ${run.error}` : ""}`);
+        if (best === undefined || (run.status === "ok" && (best.status !== "ok" || run.recordsPerSecond > best.recordsPerSecond))) best = run;
+      }
+      if (best) runs.push(best);
+    }
+    const missed = e2eTargets(runs).filter((t) => t.verdict === "missed");
+    if (missed.length > 0 && !args.values["no-profile"]) {
+      log(`targets missed (${missed.map((m) => m.target).join("; ")}): profiling enriched-1p with --cpu-prof`);
+      const dir = join(RESULTS_DIR, "..", ".cpu-profiles");
+      rmSync(dir, { recursive: true, force: true });
+      const plan = PLANS.find((p) => p.name === "enriched-1p") as Plan;
+      const result = await runWorkers(workerOptions(plan, "profile", { cpuProfileDir: dir, verify: false }));
+      profile = { run: "enriched-1p (profiled, not counted)", ...summarizeProfiles(dir) };
+      rmSync(dir, { recursive: true, force: true });
+      log(`profile: ${profile.byArea.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(", ")} (profiled run ${Math.round(result.run.recordsPerSecond)} records/s)`);
+    }
+  } finally {
+    await services.stop();
+  }
+  notes.push(
+    `The machine has ${machine.cores} cores shared by the broker (in the bench process), Azurite and the worker(s); other helpers' work ran at the same time (load average ${machine.loadAverage} at start).`,
+    "Latency p50/p99 come from the worker's audit_enricher_end_to_end_latency_seconds histogram (enqueued time to blob commit); during a backlog drain they include the time records waited in the backlog, so read them as drain latencies; the soak gives steady-state latency.",
+  );
+  const result: E2eResult = {
+    kind: "e2e",
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine,
+    settings: { records, events, seed, repeat, ...Object.fromEntries(Object.entries(BENCH_WORKER_ENV).map(([k, v]) => [k.replace("AUDIT_ENRICHER_", "").toLowerCase(), v])) },
+    runs,
+    ...(profile ? { profile } : {}),
+    notes,
+  };
+  log(`wrote ${writeResult(result)}; ${regenerateReport()}`);
+  return runs.every((r) => r.status === "ok") ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench:e2e failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,194 @@
+// One measured worker configuration: N replicas of `node src/cli.ts run` as
+// child processes on one consumer group, timed from the first record received
+// to the moment every partition's acknowledged sequence number reaches the last
+// preloaded event; then stopped gracefully and their blob output verified.
+import { mkdirSync } from "node:fs";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { freePort } from "../../../src/local/azurite.ts";
+import type { E2eRun, RunMode } from "../report/results.ts";
+import { checkExactlyOnce, readBlobOutput } from "./blob-output.ts";
+import { type BenchChild, spawnNode } from "./child-process.ts";
+import type { PreloadResult } from "./preload.ts";
+import { ProcessSampler } from "./process-sampler.ts";
+import { byLabel, histogramBuckets, histogramQuantile, type MetricSample, scrapeMetrics, sumOf } from "./prometheus-text.ts";
+
+export interface WorkerRunOptions {
+  readonly name: string;
+  readonly mode: Exclude<RunMode, "raw-ceiling">;
+  readonly replicas: number;
+  readonly eventHubConnectionString: string;
+  readonly hub: string;
+  readonly consumerGroup: string;
+  readonly storageConnectionString: string;
+  /** Output container of this run (fresh per run). */
+  readonly container: string;
+  readonly preloaded: PreloadResult;
+  /** Extra env for every replica (batch sizes, flush settings...). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  /** Directory for --cpu-prof output; no profiling when absent. */
+  readonly cpuProfileDir?: string;
+  readonly verify?: boolean;
+}
+
+export interface WorkerRunResult {
+  readonly run: E2eRun;
+  readonly logs: readonly string[];
+  readonly exitCodes: readonly (number | null)[];
+  readonly checkpointsReached: boolean;
+  readonly finalMetrics: readonly MetricSample[][];
+  /** CPU-seconds of this (bench + broker) process during the drain. */
+  readonly brokerCpuSeconds: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function workerEnv(options: WorkerRunOptions, metricsPort: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AUDIT_ENRICHER_EVENTHUB_CONNECTION_STRING: options.eventHubConnectionString,
+    AUDIT_ENRICHER_EVENTHUB_NAME: options.hub,
+    AUDIT_ENRICHER_CONSUMER_GROUP: options.consumerGroup,
+    AUDIT_ENRICHER_STORAGE_CONNECTION_STRING: options.storageConnectionString,
+    AUDIT_ENRICHER_CHECKPOINT_CONTAINER: `${options.container}-ckpt`,
+    AUDIT_ENRICHER_BLOB_CONTAINER: options.container,
+    AUDIT_ENRICHER_METRICS_HOST: "127.0.0.1",
+    AUDIT_ENRICHER_METRICS_PORT: String(metricsPort),
+    AUDIT_ENRICHER_LOAD_BALANCING_STRATEGY: "greedy",
+    AUDIT_ENRICHER_LOAD_BALANCING_INTERVAL_MS: "500",
+    AUDIT_ENRICHER_EVENTHUB_RETRY_DELAY_MS: "200",
+    AUDIT_ENRICHER_CATALOG_WATCH: "false",
+    // Enrichment is the default; only the pass-through runs name the switch.
+    ...(options.mode === "pass-through" ? { AUDIT_ENRICHER_ENRICHMENT: "off" } : {}),
+    ...options.env,
+  };
+  return env;
+}
+
+async function scrapeAll(ports: readonly number[]): Promise<(MetricSample[] | null)[]> {
+  return Promise.all(ports.map((port) => scrapeMetrics(`http://127.0.0.1:${port}/metrics`, 2000).catch(() => null)));
+}
+
+/** Highest value of a per-partition gauge over all replicas. */
+function maxByPartition(scrapes: readonly (MetricSample[] | null)[], name: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const samples of scrapes) {
+    if (samples === null) continue;
+    for (const [partition, value] of byLabel(samples, name, "partition")) out.set(partition, Math.max(out.get(partition) ?? -1, value));
+  }
+  return out;
+}
+
+function reached(values: Map<string, number>, preloaded: PreloadResult): boolean {
+  return preloaded.partitions.every((p) => (values.get(p.partitionId) ?? -1) >= p.lastSequenceNumber);
+}
+
+export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunResult> {
+  const ports = await Promise.all(Array.from({ length: options.replicas }, () => freePort()));
+  const sampler = new ProcessSampler();
+  const children: BenchChild[] = [];
+  const base = {
+    name: options.name,
+    mode: options.mode,
+    partitions: options.preloaded.partitions.length,
+    replicas: options.replicas,
+    events: options.preloaded.totals.events,
+    records: options.preloaded.totals.records,
+    bytes: options.preloaded.totals.bytes,
+  };
+  let firstReceivedAt = 0;
+  let doneAt = 0;
+  let error: string | undefined;
+  let checkpointsReached = false;
+  let finalScrapes: (MetricSample[] | null)[] = [];
+  const cpuBefore = process.cpuUsage();
+  const spawnedAt = performance.now();
+  try {
+    if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
+    for (const port of ports) {
+      const flags = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+      const child = spawnNode("src/cli.ts", ["run"], { env: workerEnv(options, port), nodeFlags: flags, keepOutputBytes: 1024 * 1024 });
+      children.push(child);
+      sampler.watch(child.pid);
+    }
+    const deadline = Date.now() + options.timeoutMs;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs / 1000} s`);
+      const dead = children.find((c) => c.child.exitCode !== null || c.child.signalCode !== null);
+      if (dead) throw new Error(`worker pid ${dead.pid} exited early (${dead.child.exitCode ?? dead.child.signalCode}): ${dead.output().slice(-600)}`);
+      const scrapes = await scrapeAll(ports);
+      const now = performance.now();
+      if (firstReceivedAt === 0) {
+        const received = scrapes.reduce((sum, s) => sum + (s === null ? 0 : (sumOf(s, "audit_enricher_source_events_received_total") ?? 0)), 0);
+        if (received > 0) firstReceivedAt = now;
+      }
+      if (reached(maxByPartition(scrapes, "audit_enricher_partition_last_acknowledged_sequence_number"), options.preloaded)) {
+        doneAt = now;
+        break;
+      }
+      await sleep(100);
+    }
+    // Not timed: the checkpoint follows the acknowledgements on its cadence.
+    const checkpointDeadline = Date.now() + 30_000;
+    while (Date.now() < checkpointDeadline) {
+      finalScrapes = await scrapeAll(ports);
+      if (reached(maxByPartition(finalScrapes, "audit_enricher_checkpoint_sequence_number"), options.preloaded)) {
+        checkpointsReached = true;
+        break;
+      }
+      await sleep(250);
+    }
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  const brokerCpu = process.cpuUsage(cpuBefore);
+  const usage = sampler.stop();
+  const exits = await Promise.all(children.map((c) => c.stop(20_000)));
+  const seconds = doneAt > 0 && firstReceivedAt > 0 ? (doneAt - firstReceivedAt) / 1000 : 0;
+  const latency = combinedLatency(finalScrapes);
+  let exactlyOnce = null;
+  if (error === undefined && options.verify !== false) {
+    const container = BlobServiceClient.fromConnectionString(options.storageConnectionString).getContainerClient(options.container);
+    const output = await readBlobOutput(container, `${options.env.AUDIT_ENRICHER_BLOB_PREFIX ?? "enriched"}/`);
+    exactlyOnce = checkExactlyOnce(
+      options.preloaded.partitions.flatMap((p) => p.recordIds),
+      output.ids,
+      output.lines,
+    );
+  }
+  const run: E2eRun = {
+    ...base,
+    status: error === undefined ? "ok" : "failed",
+    ...(error === undefined ? {} : { error: error.slice(0, 400) }),
+    seconds,
+    recordsPerSecond: seconds > 0 ? base.records / seconds : 0,
+    mbPerSecond: seconds > 0 ? base.bytes / 1e6 / seconds : 0,
+    latencyP50Ms: latency.p50,
+    latencyP99Ms: latency.p99,
+    peakRssMb: Math.max(0, ...usage.map((u) => u.peakRssBytes)) / 2 ** 20,
+    cpuSeconds: usage.reduce((sum, u) => sum + u.cpuSeconds, 0),
+    exactlyOnce,
+    startupSeconds: firstReceivedAt > 0 ? (firstReceivedAt - spawnedAt) / 1000 : 0,
+    deadLetters: finalScrapes.reduce((sum, s) => sum + (s === null ? 0 : (sumOf(s, "audit_enricher_dead_letters_total") ?? 0)), 0),
+  };
+  return {
+    run,
+    logs: children.map((c) => c.output()),
+    exitCodes: exits.map((e) => e.code),
+    checkpointsReached,
+    finalMetrics: finalScrapes.map((s) => s ?? []),
+    brokerCpuSeconds: (brokerCpu.user + brokerCpu.system) / 1e6,
+  };
+}
+
+function combinedLatency(scrapes: readonly (MetricSample[] | null)[]): { p50: number | null; p99: number | null } {
+  const all = scrapes.flatMap((s) => s ?? []);
+  const buckets = histogramBuckets(all, "audit_enricher_end_to_end_latency_seconds", { sink: "blob" });
+  if (buckets === null) return { p50: null, p99: null };
+  const ms = (q: number) => {
+    const v = histogramQuantile(buckets, q);
+    return v === null ? null : v * 1000;
+  };
+  return { p50: ms(0.5), p99: ms(0.99) };
+}
