@@ -33,7 +33,8 @@ export interface ExistingObject {
 export const CONTENT_TYPE = "application/x-ndjson";
 export const CONTENT_ENCODING = "gzip";
 
-function isAlreadyExists(err: unknown): boolean {
+/** 409 BlobAlreadyExists (or 412 from an If-None-Match precondition): the name is taken. */
+export function isAlreadyExists(err: unknown): boolean {
   const status = statusOf(err);
   if (status === 412) return true;
   return status === 409 && (err as { code?: unknown }).code === "BlobAlreadyExists";
