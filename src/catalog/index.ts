@@ -17,7 +17,17 @@ export type { CatalogErrorCode } from "./errors.ts";
 /** Default artifact: catalog/index.json shipped with the package. */
 export const DEFAULT_ARTIFACT_PATH = join(DEFAULT_CATALOG_DIR, ARTIFACT_FILE);
 
-const MEMO_CAPACITY = 4096;
+// Per generation; real streams repeat a few hundred names, so this holds every variant they carry.
+const MEMO_CAPACITY = 8192;
+
+/** What the hot map holds for a spelling: the answer when the event carries no labels, and how to narrow when it does. */
+interface Slot {
+  readonly answer: Enrichment;
+  /** null for a name the catalog does not know. */
+  readonly entry: Entry | null;
+  /** 0: the spelling is in the catalog as written; 1: found by normalization. */
+  readonly kind: 0 | 1;
+}
 
 interface Entry {
   readonly source: ArtifactEntry;
@@ -42,12 +52,20 @@ function deepFreeze(e: Enrichment): Enrichment {
 export class CatalogIndex implements ActivityLookup {
   readonly version: string;
   readonly stats: ArtifactBody["stats"];
-  readonly #exact: Map<string, Entry>;
-  readonly #normalized: Map<string, Entry>;
+  /** Every catalog spelling → its slot; never changes after construction. */
+  readonly #exact: ReadonlyMap<string, Slot>;
+  /** Normalized name → the slot answering with match "normalized". */
+  readonly #normalized: ReadonlyMap<string, Slot>;
+  /**
+   * The one map the hot path reads: #exact plus raw spellings that missed it
+   * (variants, unknown names) memoized. Capped: past MEMO_CAPACITY misses it
+   * restarts from #exact, so attacker-chosen names cannot grow it.
+   */
+  #hot: Map<string, Slot>;
+  #memoized = 0;
   readonly #services: Map<string, string>;
   readonly #categories: Map<string, string>;
   readonly #policy: SensitivityPolicy;
-  readonly #byRaw = new BoundedMemo<Entry | null>(MEMO_CAPACITY);
   readonly #answers = new BoundedMemo<Enrichment>(MEMO_CAPACITY);
   readonly #serviceSpellings = new BoundedMemo<string | null>(MEMO_CAPACITY);
   readonly #categorySpellings = new BoundedMemo<string | null>(MEMO_CAPACITY);
@@ -58,18 +76,20 @@ export class CatalogIndex implements ActivityLookup {
     this.#policy = new SensitivityPolicy(body.policy);
     this.#services = new Map(Object.entries(body.serviceAreas));
     this.#categories = new Map(Object.entries(body.categories));
-    const entries = body.entries.map((e) => this.#entry(e));
-    this.#exact = new Map(Object.entries(body.exact).map(([name, i]) => [name, entries[i]!]));
-    this.#normalized = new Map(Object.entries(body.normalized).map(([key, i]) => [key, entries[i]!]));
+    const slots = body.entries.map((source) => {
+      const entry = this.#entry(source);
+      return [{ answer: entry.exact, entry, kind: 0 }, { answer: entry.normalized, entry, kind: 1 }] as const satisfies readonly [Slot, Slot];
+    });
+    this.#exact = new Map(Object.entries(body.exact).map(([name, i]) => [name, slots[i]![0]]));
+    this.#normalized = new Map(Object.entries(body.normalized).map(([key, i]) => [key, slots[i]![1]]));
+    this.#hot = new Map(this.#exact);
   }
 
   lookup(activity: string, service?: string | null, category?: string | null): Enrichment {
-    const entry = this.#exact.get(activity);
-    if (entry !== undefined) {
-      if ((service === undefined || service === null) && (category === undefined || category === null)) return entry.exact;
-      return this.#narrow(entry, 0, activity, service, category);
-    }
-    return this.#miss(activity, service, category);
+    const slot = this.#hot.get(activity) ?? this.#resolveMiss(activity);
+    if ((service === undefined || service === null || service === "") && (category === undefined || category === null || category === "")) return slot.answer;
+    if (slot.entry === null) return this.#unknown(activity, service, category);
+    return this.#narrow(slot.entry, slot.kind, activity, service, category);
   }
 
   /** Canonical service area for any spelling (alias tables), or null when unknown. */
@@ -84,11 +104,11 @@ export class CatalogIndex implements ActivityLookup {
 
   /** Entries held by the bounded memos (for tests and telemetry). */
   memoSize(): number {
-    return this.#byRaw.size + this.#answers.size + this.#serviceSpellings.size + this.#categorySpellings.size;
+    return this.#memoized + this.#answers.size + this.#serviceSpellings.size + this.#categorySpellings.size;
   }
 
   #canonical(table: Map<string, string>, memo: BoundedMemo<string | null>, spelling: string | null | undefined): string | null {
-    if (spelling === null || spelling === undefined) return null;
+    if (spelling === null || spelling === undefined || spelling === "") return null;
     const known = memo.get(spelling);
     if (known !== undefined) return known;
     const found = table.get(aliasKey(spelling)) ?? null;
@@ -96,34 +116,48 @@ export class CatalogIndex implements ActivityLookup {
     return found;
   }
 
-  #miss(activity: string, service?: string | null, category?: string | null): Enrichment {
-    let entry = this.#byRaw.get(activity);
-    if (entry === undefined) {
-      entry = this.#normalized.get(normalizeActivity(activity)) ?? null;
-      this.#byRaw.set(activity, entry);
+  /** The event's own label: canonical when the alias tables know it, else passed through as given; null when absent or blank. */
+  #label(table: Map<string, string>, memo: BoundedMemo<string | null>, spelling: string | null | undefined): string | null {
+    const canonical = this.#canonical(table, memo, spelling);
+    if (canonical !== null || spelling === null || spelling === undefined || spelling.trim() === "") return canonical;
+    return spelling;
+  }
+
+  /** A raw spelling not in the catalog as written: normalize once, memoize the slot (bounded). */
+  #resolveMiss(activity: string): Slot {
+    const slot = this.#normalized.get(normalizeActivity(activity)) ?? { answer: this.#unknown(activity, null, null), entry: null, kind: 1 as const };
+    if (this.#memoized >= MEMO_CAPACITY) {
+      this.#hot = new Map(this.#exact);
+      this.#memoized = 0;
     }
-    if (entry !== null) return this.#narrow(entry, 1, activity, service, category);
-    return this.#unknown(activity, service, category);
+    this.#hot.set(activity, slot);
+    this.#memoized += 1;
+    return slot;
   }
 
   /** The event's own service/category (canonical, or passed through as given); null when absent. */
   #eventLabels(service?: string | null, category?: string | null): [string | null, string | null] {
-    const s = service === undefined || service === null || service.trim() === "" ? null : (this.canonicalServiceArea(service) ?? service);
-    const c = category === undefined || category === null || category.trim() === "" ? null : (this.canonicalCategory(category) ?? category);
-    return [s, c];
+    return [this.#label(this.#services, this.#serviceSpellings, service), this.#label(this.#categories, this.#categorySpellings, category)];
   }
 
   #narrow(entry: Entry, kind: 0 | 1, activity: string, service?: string | null, category?: string | null): Enrichment {
-    const [s, c] = this.#eventLabels(service, category);
+    const s = this.#label(this.#services, this.#serviceSpellings, service);
+    const c = this.#label(this.#categories, this.#categorySpellings, category);
+    const candidates = entry.candidates;
     let mask = 0;
-    entry.candidates.forEach((cand, i) => {
-      if ((s === null || s === cand.serviceArea) && (c === null || c === cand.category)) mask |= 1 << i;
-    });
-    const all = (1 << entry.candidates.length) - 1;
-    if (mask === all) return kind === 0 ? entry.exact : entry.normalized;
-    if (mask === 0) return this.#mismatch(entry, kind, activity, s, c);
-    const bit = Math.log2(mask);
-    if (Number.isInteger(bit)) return entry.single[bit]![kind];
+    let matched = 0;
+    let last = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      const cand = candidates[i]!;
+      if ((s === null || s === cand.serviceArea) && (c === null || c === cand.category)) {
+        mask |= 1 << i;
+        matched++;
+        last = i;
+      }
+    }
+    if (matched === candidates.length) return kind === 0 ? entry.exact : entry.normalized;
+    if (matched === 0) return this.#mismatch(entry, kind, activity, s, c);
+    if (matched === 1) return entry.single[last]![kind];
     const key = mask * 2 + kind;
     let answer = entry.subsets.get(key);
     if (answer === undefined) {
