@@ -30,7 +30,7 @@ describe("event shapes", () => {
       { activity: "Add member to group", service: "Core Directory", category: "GroupManagement" },
     ]);
     const input = JSON.parse(readFileSync(join(FIXTURE_DIR, "envelope-audit.json"), "utf8")).records;
-    enriched(out).forEach((o, i) => expectInputPlusEnrichment(o.line, input[i]));
+    for (const [i, o] of enriched(out).entries()) expectInputPlusEnrichment(o.line, input[i]);
     const [user, app] = enriched(out);
     expect(user!.facts).toMatchObject({
       activity: "Add user",
@@ -85,7 +85,7 @@ describe("event shapes", () => {
     const out = await enrichFixture("diagnostic-quirks.ndjson", lookup);
     const lines = readFileSync(join(FIXTURE_DIR, "diagnostic-quirks.ndjson"), "utf8").trim().split("\n");
     expect(kinds(out)).toEqual(lines.map(() => "enriched"));
-    enriched(out).forEach((o, i) => expectInputPlusEnrichment(o.line, JSON.parse(lines[i]!)));
+    for (const [i, o] of enriched(out).entries()) expectInputPlusEnrichment(o.line, JSON.parse(lines[i]!));
     // Never the log category "AuditLogs" as the audit category.
     expect(lookup.calls.map((c) => c.category)).not.toContain("AuditLogs");
     const byLine = (n: number) => enriched(out)[n - 1]!;

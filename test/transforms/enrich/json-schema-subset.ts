@@ -46,7 +46,7 @@ export function validate(root: Schema, value: unknown, schema: Schema = root, pa
     }
   }
   if (Array.isArray(value) && schema.items !== undefined) {
-    value.forEach((item, i) => errors.push(...validate(root, item, schema.items as Schema, `${path}[${i}]`)));
+    for (const [i, item] of value.entries()) errors.push(...validate(root, item, schema.items as Schema, `${path}[${i}]`));
   }
   return errors;
 }

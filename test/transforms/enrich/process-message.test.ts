@@ -117,7 +117,7 @@ describe("processMessage", () => {
 
 describe("processMessage on arbitrary input (properties)", () => {
   const checkOutcomes = (records: RecordOutcome[]) => {
-    records.forEach((r, i) => expect(r.recordIndex).toBe(i));
+    for (const [i, r] of records.entries()) expect(r.recordIndex).toBe(i);
     for (const r of records) {
       if (r.kind === "enriched" || r.kind === "passed_through") {
         const text = lineText(r.line);
