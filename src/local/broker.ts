@@ -144,6 +144,10 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       for (const conn of chosen) {
         forget(conn.connection);
         conn.connection.close({ condition: "amqp:connection:forced", description: "The connection was closed by the local broker (fault injection)." });
+        // Like the service, drop the socket right after the close frame: a client that
+        // reconnects before it sees the old socket end would otherwise trip over it.
+        const socket = (conn.connection as unknown as { socket?: Socket }).socket;
+        setImmediate(() => socket?.destroy());
       }
       return chosen.length;
     },
