@@ -18,6 +18,7 @@ import { startLocalServices } from "./local-services.ts";
 import { type PreloadResult, preload, verifyPreload } from "./preload.ts";
 import { generateStream } from "./stream.ts";
 import { runWorkers, type WorkerRunOptions } from "./worker-run.ts";
+import { BENCH_WORKER_ENV } from "./worker-settings.ts";
 
 const HELP = `Usage: npm run bench:e2e -- [--records N] [--seed N] [--repeat N] [--no-profile]
 
@@ -34,20 +35,6 @@ it into the blob sink on Azurite. Results: test/bench/results/e2e.json, test/ben
 
 const SAS_KEY = "bench-sas-key-do-not-log-7f3a";
 
-/** The worker's receive settings, shared with the ceiling consumer so the comparison is fair. */
-export const BENCH_WORKER_ENV = {
-  AUDIT_ENRICHER_MAX_BATCH_SIZE: "500",
-  AUDIT_ENRICHER_PREFETCH_COUNT: "1000",
-  AUDIT_ENRICHER_MAX_WAIT_SECONDS: "1",
-  // Objects as large as the defaults allow (10,000 records or 16 MiB); a flush size at or
-  // above the per-partition in-flight bound (20,000 records, 32 MiB) would stall every
-  // partition until the age flush. The 1 s age only cuts the tail of the drain.
-  AUDIT_ENRICHER_FLUSH_MAX_RECORDS: "10000",
-  AUDIT_ENRICHER_FLUSH_MAX_BYTES: String(16 * 2 ** 20),
-  AUDIT_ENRICHER_FLUSH_INTERVAL_SECONDS: "1",
-  AUDIT_ENRICHER_CHECKPOINT_INTERVAL_SECONDS: "1",
-  AUDIT_ENRICHER_LOG_LEVEL: "info",
-} as const;
 
 interface Plan {
   readonly name: string;

@@ -43,7 +43,10 @@ export interface WorkerRunResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function workerEnv(options: WorkerRunOptions, metricsPort: number): NodeJS.ProcessEnv {
+export type WorkerTarget = Pick<WorkerRunOptions, "mode" | "eventHubConnectionString" | "hub" | "consumerGroup" | "storageConnectionString" | "container" | "env">;
+
+/** The environment of one replica: the local services, a fresh container, fast load balancing. */
+export function workerEnv(options: WorkerTarget, metricsPort: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -66,7 +69,7 @@ export function workerEnv(options: WorkerRunOptions, metricsPort: number): NodeJ
   return env;
 }
 
-async function scrapeAll(ports: readonly number[]): Promise<(MetricSample[] | null)[]> {
+export async function scrapeAll(ports: readonly number[]): Promise<(MetricSample[] | null)[]> {
   return Promise.all(ports.map((port) => scrapeMetrics(`http://127.0.0.1:${port}/metrics`, 2000).catch(() => null)));
 }
 
