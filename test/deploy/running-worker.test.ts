@@ -4,7 +4,9 @@
 //    exists (and the README lists every audit_enricher_* metric the worker exposes);
 //  - cardinality is bounded: 10,000 distinct unknown activity names add no series;
 //  - SIGTERM stops it with exit code 0.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventHubProducerClient } from "@azure/event-hubs";
+import { ContainerClient } from "@azure/storage-blob";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { auditRecord, exportBody } from "./audit-events.ts";
 import { metricNamesIn, readRepoFile, shippedQueries } from "./manifests.ts";
 import { parseExposition, selectableNames, sumOf } from "./prometheus-text.ts";
@@ -103,6 +105,37 @@ describe("a running worker", () => {
     // No input value anywhere in the exposition, label or otherwise.
     for (const name of [names[0], names[4_999], names[9_999], "Warm-up unknown activity 3", "contoso.example"]) expect(afterText).not.toContain(name);
   }, 240_000);
+
+  it("leaves checkpoints where KEDA's blobMetadata strategy reads them, showing zero unprocessed events", async () => {
+    // KEDA: <container>/<namespace FQDN as configured>/<hub as configured>/<lower(consumer group)>/checkpoint/<id>;
+    // the SDK lower-cases all three, which is why production names must be lower case.
+    const fqdn = new URL(inject("eventHubsConnectionString").replace(/^Endpoint=sb:/i, "http:").split(";")[0] as string).hostname;
+    const group = (worker.env.AUDIT_ENRICHER_CONSUMER_GROUP ?? "").toLowerCase();
+    const container = new ContainerClient(inject("blobConnectionString"), worker.env.AUDIT_ENRICHER_CHECKPOINT_CONTAINER ?? "");
+    const producer = new EventHubProducerClient(hub.connectionString);
+    try {
+      const { partitionIds } = await producer.getEventHubProperties();
+      const unprocessed = async () => {
+        const out: Record<string, number | string> = {};
+        for (const id of partitionIds) {
+          const last = (await producer.getPartitionProperties(id)).lastEnqueuedSequenceNumber;
+          const blob = container.getBlobClient(`${fqdn}/${hub.hub}/${group}/checkpoint/${id}`);
+          const metadata = (await blob.exists()) ? (await blob.getProperties()).metadata : undefined;
+          out[id] = metadata?.sequencenumber === undefined ? "no checkpoint" : last - Number(metadata.sequencenumber);
+        }
+        return out;
+      };
+      const deadline = Date.now() + 30_000;
+      let view = await unprocessed();
+      while (Object.values(view).some((v) => v !== 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        view = await unprocessed();
+      }
+      expect(view).toEqual(Object.fromEntries(partitionIds.map((id) => [id, 0])));
+    } finally {
+      await producer.close();
+    }
+  }, 60_000);
 
   it("stops on SIGTERM with exit code 0", async () => {
     expect(await worker.stop()).toBe(0);

@@ -53,6 +53,7 @@ export interface WorkerProcess {
   readonly child: ChildProcess;
   readonly port: number;
   readonly logs: CapturedLogs;
+  readonly env: NodeJS.ProcessEnv;
   url(path: string): string;
   /** SIGTERM, then the exit code; SIGKILL (and a thrown error) if it overruns. */
   stop(timeoutMs?: number): Promise<number | null>;
@@ -69,9 +70,10 @@ export interface StartOptions {
 
 export async function startWorker(options: StartOptions): Promise<WorkerProcess> {
   const port = await freePort();
+  const env = workerEnv(options.hub, port, options.env);
   const child = spawn(process.execPath, [...options.args], {
     cwd: options.cwd ?? REPO,
-    env: workerEnv(options.hub, port, options.env),
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs = captureChildLogs(child, options.name);
@@ -81,6 +83,7 @@ export async function startWorker(options: StartOptions): Promise<WorkerProcess>
     child,
     port,
     logs,
+    env,
     url: (path) => `http://127.0.0.1:${port}${path}`,
     stop(timeoutMs = 40_000) {
       stopping ??= (async () => {
