@@ -6,14 +6,15 @@ import { join } from "node:path";
 import { DEFAULT_CATALOG_DIR } from "../../src/catalog/catalog-dir.ts";
 import { DEFAULT_ARTIFACT_PATH, loadCatalogIndex } from "../../src/catalog/index.ts";
 import { normalizeActivity } from "../../src/catalog/normalize.ts";
+import { type PolicyFile, SensitivityPolicy } from "../../src/catalog/policy.ts";
 import { parseSourceFile } from "../../src/catalog/source-file.ts";
 import type { BenchRow } from "./run.ts";
 
-export const title = "catalog lookup: index vs Map.get vs linear scan (ns/op, median of 7 rounds)";
+export const title = "catalog lookup: index vs Map.get vs linear scan (ns/op, best of 11 interleaved rounds)";
 
 const OPS = 400_000;
 const SCAN_OPS = 4_000;
-const ROUNDS = 7;
+const ROUNDS = 11;
 
 /** Mulberry32: a seeded generator so every run measures the same mix. */
 function random(seed: number): () => number {
@@ -85,7 +86,7 @@ interface Case {
 }
 
 /**
- * Median ns/op per case. Rounds are interleaved across cases after a shared
+ * Best ns/op per case. Rounds are interleaved across cases after a shared
  * warm-up, so every case runs in the same JIT state (the timing loop's call
  * site sees all bodies) and under the same background load.
  */
@@ -102,7 +103,8 @@ function measureAll(ops: readonly Op[], cases: readonly Case[]): number[] {
     for (const [k, c] of cases.entries()) times[k]!.push(once(c));
   }
   if (sink < 0) console.log(sink);
-  return times.map(median);
+  // Best round, not median: on a shared machine interference only ever adds time.
+  return times.map((t) => Math.min(...t));
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -120,9 +122,14 @@ export async function run(): Promise<BenchRow[]> {
 
   const map = new Map<string, unknown>();
   for (const row of rows) map.set(normalizeActivity(row.activity), row);
-  const scanRows = rows.map((row) => ({ key: normalizeActivity(row.activity), row }));
+  const scanRows = rows.map((row) => ({
+    key: normalizeActivity(row.activity),
+    row: { activity: row.activity, serviceArea: index.canonicalServiceArea(row.serviceArea), category: index.canonicalCategory(row.category) },
+  }));
 
-  const [mapNs = 0, indexNs = 0, indexLabelsNs = 0, scanNs = 0] = measureAll(ops, [
+  const policyText = readFileSync(join(DEFAULT_CATALOG_DIR, "policy.json"), "utf8");
+  const policy = new SensitivityPolicy(JSON.parse(policyText) as PolicyFile);
+  const [mapNs = 0, indexNs = 0, indexLabelsNs = 0, scanNs = 0, scanPolicyNs = 0] = measureAll(ops, [
     { count: OPS, body: (op) => map.get(op.key) },
     { count: OPS, body: (op) => index.lookup(op.raw) },
     { count: OPS, body: (op) => index.lookup(op.raw, op.service, op.category) },
@@ -134,13 +141,21 @@ export async function run(): Promise<BenchRow[]> {
         return scanRows.filter((r) => r.key === key);
       },
     },
+    {
+      count: SCAN_OPS / 4,
+      body: (op) => {
+        const key = normalizeActivity(op.raw);
+        return scanRows.filter((r) => r.key === key).map((r) => policy.evaluate(r.row.activity, r.row.serviceArea, r.row.category));
+      },
+    },
   ]);
   const distinct = new Set(ops.map((o) => o.raw)).size;
   return [
     { case: "bare Map.get, key normalized in advance (baseline)", "ns/op": mapNs, "x Map.get": 1, target: "", met: "" },
     { case: "CatalogIndex.lookup(raw name)", "ns/op": indexNs, "x Map.get": indexNs / mapNs, target: "<= 1.5x Map.get", met: indexNs / mapNs <= 1.5 },
     { case: "CatalogIndex.lookup(raw name, service, category)", "ns/op": indexLabelsNs, "x Map.get": indexLabelsNs / mapNs, target: "(informational)", met: "" },
-    { case: "linear scan of source rows", "ns/op": scanNs, "x Map.get": scanNs / mapNs, target: ">= 100x index", met: scanNs / indexNs >= 100 },
+    { case: "linear scan of source rows (candidates only, rows pre-normalized)", "ns/op": scanNs, "x Map.get": scanNs / mapNs, target: ">= 100x index", met: scanNs / indexNs >= 100 },
+    { case: "linear scan + policy evaluated per lookup (no precompiled answers)", "ns/op": scanPolicyNs, "x Map.get": scanPolicyNs / mapNs, target: ">= 100x index", met: scanPolicyNs / indexNs >= 100 },
     { case: `index load (median of 9), ${rows.length} rows, ${distinct} distinct raw names in ${OPS} ops`, "ns/op": median(loads) * 1e6, "x Map.get": "", target: "milliseconds", met: median(loads) < 100 },
     { case: `artifact ${DEFAULT_ARTIFACT_PATH.split("/").slice(-2).join("/")} version ${index.version}`, "ns/op": "", "x Map.get": "", target: "", met: "" },
   ];
