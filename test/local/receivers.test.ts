@@ -126,7 +126,7 @@ describe("start positions and metadata", () => {
         {
           processEvents: async (events, context) => {
             if (events.length > 0) {
-              resolve(context.lastEnqueuedEventProperties);
+              resolve(context.lastEnqueuedEventProperties ?? {});
               await sub.close();
             }
           },
