@@ -27,6 +27,18 @@ interface Slot {
   readonly entry: Entry | null;
   /** 0: the spelling is in the catalog as written; 1: found by normalization. */
   readonly kind: 0 | 1;
+  /**
+   * The last labels narrowed through this slot and their answer: events of one
+   * activity nearly always carry the same labels, so this skips the alias
+   * lookups. One per slot, so bounded like the slots themselves.
+   */
+  lastService: string | null | undefined;
+  lastCategory: string | null | undefined;
+  lastAnswer: Enrichment | null;
+}
+
+function slot(answer: Enrichment, entry: Entry | null, kind: 0 | 1): Slot {
+  return { answer, entry, kind, lastService: undefined, lastCategory: undefined, lastAnswer: null };
 }
 
 interface Entry {
@@ -78,7 +90,7 @@ export class CatalogIndex implements ActivityLookup {
     this.#categories = new Map(Object.entries(body.categories));
     const slots = body.entries.map((source) => {
       const entry = this.#entry(source);
-      return [{ answer: entry.exact, entry, kind: 0 }, { answer: entry.normalized, entry, kind: 1 }] as const satisfies readonly [Slot, Slot];
+      return [slot(entry.exact, entry, 0), slot(entry.normalized, entry, 1)] as const;
     });
     this.#exact = new Map(Object.entries(body.exact).map(([name, i]) => [name, slots[i]![0]]));
     this.#normalized = new Map(Object.entries(body.normalized).map(([key, i]) => [key, slots[i]![1]]));
@@ -86,10 +98,14 @@ export class CatalogIndex implements ActivityLookup {
   }
 
   lookup(activity: string, service?: string | null, category?: string | null): Enrichment {
-    const slot = this.#hot.get(activity) ?? this.#resolveMiss(activity);
-    if ((service === undefined || service === null || service === "") && (category === undefined || category === null || category === "")) return slot.answer;
-    if (slot.entry === null) return this.#unknown(activity, service, category);
-    return this.#narrow(slot.entry, slot.kind, activity, service, category);
+    const hit = this.#hot.get(activity) ?? this.#resolveMiss(activity);
+    if ((service === undefined || service === null || service === "") && (category === undefined || category === null || category === "")) return hit.answer;
+    if (hit.lastAnswer !== null && hit.lastService === service && hit.lastCategory === category) return hit.lastAnswer;
+    const answer = hit.entry === null ? this.#unknown(activity, service, category) : this.#narrow(hit.entry, hit.kind, activity, service, category);
+    hit.lastService = service;
+    hit.lastCategory = category;
+    hit.lastAnswer = answer;
+    return answer;
   }
 
   /** Canonical service area for any spelling (alias tables), or null when unknown. */
@@ -125,14 +141,14 @@ export class CatalogIndex implements ActivityLookup {
 
   /** A raw spelling not in the catalog as written: normalize once, memoize the slot (bounded). */
   #resolveMiss(activity: string): Slot {
-    const slot = this.#normalized.get(normalizeActivity(activity)) ?? { answer: this.#unknown(activity, null, null), entry: null, kind: 1 as const };
+    const found = this.#normalized.get(normalizeActivity(activity)) ?? slot(this.#unknown(activity, null, null), null, 1);
     if (this.#memoized >= MEMO_CAPACITY) {
       this.#hot = new Map(this.#exact);
       this.#memoized = 0;
     }
-    this.#hot.set(activity, slot);
+    this.#hot.set(activity, found);
     this.#memoized += 1;
-    return slot;
+    return found;
   }
 
   /** The event's own service/category (canonical, or passed through as given); null when absent. */

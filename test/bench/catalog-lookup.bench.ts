@@ -118,7 +118,14 @@ export async function run(): Promise<BenchRow[]> {
     return performance.now() - start;
   });
   const index = loadCatalogIndex();
-  const ops = workload(rows);
+  // Labels as events carry them: loggedByService and CamelCase categories (the canonical names, but `PIM` and `MIM Service`).
+  const streamService: Record<string, string> = { "Privileged Identity Management": "PIM", "Microsoft Identity Manager": "MIM Service" };
+  const ops = workload(
+    rows.map((row) => {
+      const service = index.canonicalServiceArea(row.serviceArea) ?? row.serviceArea;
+      return { activity: row.activity, serviceArea: streamService[service] ?? service, category: index.canonicalCategory(row.category) ?? row.category };
+    }),
+  );
 
   const map = new Map<string, unknown>();
   for (const row of rows) map.set(normalizeActivity(row.activity), row);
