@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   enrich: async () => (await import("./commands/enrich.ts")).enrichCommand,
   lookup: async () => (await import("./commands/lookup.ts")).lookupCommand,
   run: async () => (await import("./commands/run.ts")).runCommand,
+  local: async () => (await import("./commands/local.ts")).localCommand,
 };
 
 function usage(): string {
