@@ -215,3 +215,34 @@ describe("PromQL in the PrometheusRule and the dashboard", () => {
     expect(errors).toBeGreaterThan(0);
   });
 });
+
+describe("the README's runbook covers every alert", () => {
+  const rules = parseManifests(readRepoFile("deploy/components/monitoring/prometheusrule.yaml"), "prometheusrule.yaml")[0] as unknown as {
+    spec: { groups: { rules: { alert: string; annotations: Record<string, string>; labels: Record<string, string> }[] }[] };
+  };
+  const alerts = rules.spec.groups.flatMap((g) => g.rules);
+  const readme = readRepoFile("README.md");
+  const runbook = /^## Runbook\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? "";
+  const entries = [...runbook.matchAll(/^### (\S+)$/gm)].map((m) => m[1]);
+
+  it("has one entry per alert, and no entry for an alert that does not exist", () => {
+    expect(alerts.length).toBeGreaterThanOrEqual(7);
+    expect(entries.sort()).toEqual(alerts.map((a) => a.alert).sort());
+  });
+
+  it("links each alert to its entry and gives it a severity, summary and description", () => {
+    for (const alert of alerts) {
+      expect(alert.annotations.runbook_url).toBe(`README.md#${alert.alert.toLowerCase()}`);
+      expect(alert.labels.severity).toMatch(/^(critical|warning|info)$/);
+      expect(alert.annotations.summary).toBeTruthy();
+      expect(alert.annotations.description).toBeTruthy();
+    }
+  });
+
+  it("covers the alert kinds the issue asks for", () => {
+    const names = alerts.map((a) => a.alert);
+    for (const kind of ["HighRiskActivity", "UnrecognizedActivitiesRising", "LagGrowing", "CheckpointStale", "DeadLetterRate", "SinkFailing", "NotReady"]) {
+      expect(names).toContain(`AuditEnricher${kind}`);
+    }
+  });
+});
