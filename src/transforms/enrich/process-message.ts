@@ -5,17 +5,21 @@
 // `enrichment` member written before the closing brace.
 
 import { Buffer, isUtf8 } from "node:buffer";
-import { classifyRecord } from "../decode/audit-record.ts";
+import { type AuditRecordNames, classifyRecord } from "../decode/audit-record.ts";
 import { extractFacts } from "../decode/facts.ts";
 import { classifyLogCategory, logCategoryLabel } from "../decode/log-category.ts";
 import {
   DEFAULT_DECODE_LIMITS,
+  type AlertFacts,
   type DeadLetterReason,
   type DecodeLimits,
+  type EnrichedOutcome,
+  type EnrichmentOutput,
   type LogCategoryLabel,
   type MessageOutcome,
   type ProcessContext,
   type RecordOutcome,
+  type RecordShape,
 } from "../decode/outcome.ts";
 import { isObject, type JsonObject } from "../decode/own-fields.ts";
 import { type RecordPiece, splitMessage } from "../decode/split-message.ts";
@@ -84,7 +88,6 @@ function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: num
   if (found.kind === "non_audit") return otherLog(stage, index, offset, found.logCategory, () => ownLine(b, start, end, () => record));
 
   const encoded = stage.cache.enrich(found.activity, found.service, found.category, found.activitySource);
-  const facts = extractFacts(record, found);
   let line: Buffer;
   if (Object.hasOwn(record, "enrichment") || spansLines(b, start, end)) {
     // An enrichment of its own (a record enriched before) is replaced, not duplicated.
@@ -92,7 +95,47 @@ function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: num
   } else {
     line = spliceMember(b, start, end, encoded.member);
   }
-  return { kind: "enriched", recordIndex: index, offset, line, enrichment: encoded.enrichment, facts, shape: found.shape };
+  return new EnrichedRecord(index, offset, line, encoded.enrichment, record, found);
+}
+
+/**
+ * The enriched outcome. Facts are read from the parsed record on first use:
+ * most records never raise an alert, and reading facts costs about as much as
+ * the rest of the stage together.
+ */
+class EnrichedRecord implements EnrichedOutcome {
+  readonly kind = "enriched";
+  readonly recordIndex: number;
+  readonly offset: number;
+  readonly line: Uint8Array;
+  readonly enrichment: EnrichmentOutput;
+  readonly shape: RecordShape;
+  #record: JsonObject | null;
+  #names: AuditRecordNames;
+  #facts: AlertFacts | null = null;
+
+  constructor(recordIndex: number, offset: number, line: Uint8Array, enrichment: EnrichmentOutput, record: JsonObject, names: AuditRecordNames) {
+    this.recordIndex = recordIndex;
+    this.offset = offset;
+    this.line = line;
+    this.enrichment = enrichment;
+    this.shape = names.shape;
+    this.#record = record;
+    this.#names = names;
+  }
+
+  get facts(): AlertFacts {
+    if (this.#facts === null) {
+      this.#facts = extractFacts(this.#record!, this.#names);
+      this.#record = null; // the parsed record is no longer needed
+    }
+    return this.#facts;
+  }
+
+  toJSON(): object {
+    const { kind, recordIndex, offset, enrichment, shape, facts } = this;
+    return { kind, recordIndex, offset, enrichment, shape, facts };
+  }
 }
 
 function reserialize(record: JsonObject, member: Uint8Array): Buffer {
