@@ -72,6 +72,9 @@ export class PartitionBuffer {
   probeNext = true;
   pumping = false;
   timer: NodeJS.Timeout | undefined;
+  #records = 0;
+  /** Some buffered event starts a new object (hour change, probe): an object is due. */
+  #cutPending = false;
 
   constructor(partitionId: string) {
     this.partitionId = partitionId;
@@ -82,16 +85,46 @@ export class PartitionBuffer {
     // from a checkpoint (re-claimed): look up what is already written again.
     if (this.probeNext || event.sequenceNumber <= this.lastAccepted) event.probe = true;
     this.probeNext = false;
+    const last = this.events[this.events.length - 1];
+    if (last !== undefined && (event.probe || event.hour !== last.hour)) this.#cutPending = true;
     this.lastAccepted = event.sequenceNumber;
     this.events.push(event);
     this.bytes += event.bytes;
+    this.#records += event.records.length;
   }
 
   /** Removes the first `count` events (written, skipped or failed) and returns them. */
   take(count: number): PendingEvent[] {
+    if (count === 0) return [];
     const taken = this.events.splice(0, count);
-    for (const event of taken) this.bytes -= event.bytes;
+    for (const event of taken) {
+      this.bytes -= event.bytes;
+      this.#records -= event.records.length;
+    }
+    this.#cutPending = false;
+    for (let i = 1; i < this.events.length && !this.#cutPending; i++) {
+      const event = this.events[i]!;
+      this.#cutPending = event.probe || event.hour !== this.events[i - 1]!.hour;
+    }
     return taken;
+  }
+
+  /**
+   * Cheap test (no scan) whether nextObject() can return anything: keeps a
+   * write-per-event workload linear while a large object fills up.
+   */
+  mayBeDue(limits: CutLimits): boolean {
+    const head = this.events[0];
+    if (head === undefined) return false;
+    return (
+      this.#cutPending ||
+      head.probe ||
+      head.sequenceNumber <= this.committedThrough ||
+      head.sequenceNumber <= this.forceThrough ||
+      this.lastAccepted >= this.fence ||
+      this.bytes >= limits.maxObjectBytes ||
+      this.#records >= limits.maxObjectRecords
+    );
   }
 
   /** Leading events that an existing object already holds: acknowledge without writing. */

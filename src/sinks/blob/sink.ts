@@ -181,7 +181,7 @@ export class BlobSink implements Sink<OutputRecord> {
       state.accept(event);
       this.#bufferedBytes += event.bytes;
       this.#armTimer(state);
-      void this.#pump(state);
+      if (!state.pumping && state.mayBeDue(this.#limits)) void this.#pump(state);
     }
   }
 
@@ -235,7 +235,7 @@ export class BlobSink implements Sink<OutputRecord> {
           await this.#probe(state, head);
           continue;
         }
-        const count = state.nextObject(this.#limits);
+        const count = state.mayBeDue(this.#limits) ? state.nextObject(this.#limits) : 0;
         if (count === 0) break;
         await this.#writeObject(state, count);
       }

@@ -14,16 +14,20 @@ function buffer(seqs: number[], options: { time?: (seq: number) => Date; records
 describe("PartitionBuffer cut rules", () => {
   it("does not write a small, young buffer until forced", () => {
     const b = buffer([1, 2, 3]);
+    expect(b.mayBeDue(limits)).toBe(false);
     expect(b.nextObject(limits)).toBe(0);
     b.forceThrough = 3;
+    expect(b.mayBeDue(limits)).toBe(true);
     expect(b.nextObject(limits)).toBe(3);
   });
 
   it("cuts when the enqueued hour changes, so no object spans two hours", () => {
     const hour = 3_600_000;
     const b = buffer([1, 2, 3, 4], { time: (s) => new Date(hour * 10 + (s <= 2 ? hour - 1 : hour)) });
+    expect(b.mayBeDue(limits)).toBe(true);
     expect(b.nextObject(limits)).toBe(2);
     b.take(2);
+    expect(b.mayBeDue(limits)).toBe(false);
     expect(b.nextObject(limits)).toBe(0);
   });
 

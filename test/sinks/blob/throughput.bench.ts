@@ -1,0 +1,86 @@
+// Blob sink throughput: `node test/sinks/blob/throughput.bench.ts [records] [recordsPerEvent]`.
+// The same enriched records (a real fixture record, ids varied, ~1.5 KB with
+// enrichment) go through BlobSink three ways, side by side in one process:
+//   blackhole/gzip-6 and blackhole/gzip-1: uploads discarded: the sink's own CPU
+//   (batching, concatenation, gzip) at two levels;
+//   azurite/gzip-1: real uploads to a local Azurite (a child process on the same
+//   two cores, so this is a floor for real Blob Storage, which runs elsewhere).
+// Prints records/s and uncompressed MB/s; the target is 40k records/s ≈ 60 MB/s.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Registry } from "prom-client";
+import { Azurite } from "../../../src/local/azurite.ts";
+import type { ContainerClientLike } from "../../../src/sinks/blob/container.ts";
+import { openContainer } from "../../../src/sinks/blob/container.ts";
+import { BlobSink } from "../../../src/sinks/blob/sink.ts";
+import type { OutputRecord } from "../../../src/sinks/sink.ts";
+
+const total = Number(process.argv[2] ?? 200_000);
+const recordsPerEvent = Number(process.argv[3] ?? 20);
+const partitions = 4;
+
+const fixture = JSON.parse(readFileSync(new URL("../../fixtures/events/envelope-audit.json", import.meta.url), "utf8")) as {
+  records: Record<string, unknown>[];
+};
+const template = fixture.records[0]!;
+const enrichment = {
+  serviceArea: "Core directory",
+  category: "UserManagement",
+  sensitivity: "medium" as const,
+  sensitive: false,
+  reasons: ["user lifecycle change"],
+  recognized: true,
+  match: "exact" as const,
+  catalogVersion: "sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+};
+
+function buildEvents(): OutputRecord[][] {
+  const events: OutputRecord[][] = [];
+  const base = Date.UTC(2026, 10, 25, 20, 0, 0);
+  for (let e = 0; e < total / recordsPerEvent; e++) {
+    const partitionId = String(e % partitions);
+    const sequenceNumber = Math.floor(e / partitions);
+    const position = { partitionId, sequenceNumber, offset: String(sequenceNumber * 4096), enqueuedTimeUtc: new Date(base + e) };
+    const records: OutputRecord[] = [];
+    for (let r = 0; r < recordsPerEvent; r++) {
+      const line = Buffer.from(JSON.stringify({ ...template, correlationId: randomUUID(), id: randomUUID(), enrichment }));
+      records.push({ position, recordIndex: r, line, enrichment });
+    }
+    events.push(records);
+  }
+  return events;
+}
+
+const blackhole: ContainerClientLike = {
+  getBlockBlobClient: () => ({ upload: async () => undefined, getProperties: async () => ({}) }),
+  async *listBlobsFlat() {},
+};
+
+async function run(name: string, container: ContainerClientLike, gzipLevel: number, events: OutputRecord[][], bytes: number) {
+  const sink = new BlobSink({ container, prefix: `bench-${name}`, registry: new Registry(), gzipLevel, maxObjectAgeMs: 1_000 });
+  const started = performance.now();
+  const writes = events.map((records) => sink.write(records));
+  await sink.flush();
+  await Promise.all(writes);
+  const seconds = (performance.now() - started) / 1000;
+  await sink.stop(Date.now() + 5_000);
+  return { run: name, gzipLevel, records: total, seconds: seconds.toFixed(2), recordsPerSecond: Math.round(total / seconds), mbPerSecond: (bytes / 1e6 / seconds).toFixed(1) };
+}
+
+const events = buildEvents();
+const bytes = events.reduce((n, records) => n + records.reduce((m, r) => m + r.line.length + 1, 0), 0);
+console.log(`${total} records, ${(bytes / total).toFixed(0)} B/record, ${(bytes / 1e6).toFixed(0)} MB uncompressed`);
+const azurite = await Azurite.start();
+try {
+  const container = openContainer({ connectionString: azurite.connectionString, containerName: `bench-${randomUUID()}` });
+  await container.create();
+  // Warm-up (JIT, zlib thread pool), not reported.
+  await run("warmup", blackhole, 1, events.slice(0, events.length / 10), bytes / 10);
+  const rows = [];
+  rows.push(await run("blackhole", blackhole, 6, events, bytes));
+  rows.push(await run("blackhole", blackhole, 1, events, bytes));
+  rows.push(await run("azurite", container, 1, events, bytes));
+  console.table(rows);
+} finally {
+  await azurite.dispose();
+}
