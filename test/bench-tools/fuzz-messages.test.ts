@@ -18,7 +18,9 @@ describe("fuzz message generator", () => {
 
   it("marks whole-message failures as undecodable JSON and names acceptable reasons from decode's list", () => {
     for (const m of messages.filter((x) => x.messageExpect === "dead-letter")) {
-      expect(m.records).toHaveLength(0);
+      // Only a complete envelope followed by garbage carries a record, which may or may not be delivered.
+      expect(m.records.every((r) => r.expect === "either")).toBe(true);
+      expect(m.records.length).toBeLessThanOrEqual(1);
       expect(m.messageReasons.length).toBeGreaterThan(0);
       for (const reason of m.messageReasons) expect(DEAD_LETTER_REASONS).toContain(reason);
       if (m.category === "invalid-json" || m.category === "gzip-truncated") expect(() => JSON.parse(m.body.toString())).toThrow();

@@ -37,6 +37,17 @@ export async function readBlobOutput(container: ContainerClient, prefix: string,
   return { objects, lines, compressedBytes, ids };
 }
 
+/** Calls `onLine` with every NDJSON line of every object under `prefix`; returns the object count. */
+export async function forEachLine(container: ContainerClient, prefix: string, onLine: (line: string, objectName: string) => void): Promise<number> {
+  let objects = 0;
+  for await (const item of container.listBlobsFlat({ prefix })) {
+    const text = gunzipSync(await container.getBlobClient(item.name).downloadToBuffer()).toString("utf8");
+    objects++;
+    for (const line of text.split("\n")) if (line !== "") onLine(line, item.name);
+  }
+  return objects;
+}
+
 /** Compares delivered ids with expected ids. */
 export function checkExactlyOnce(expected: Iterable<string>, delivered: readonly string[], lines: number): ExactlyOnceCheck {
   const want = new Set(expected);

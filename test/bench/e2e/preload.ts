@@ -19,17 +19,21 @@ export interface PreloadResult {
   readonly seconds: number;
 }
 
-/** Anything that yields the bodies to send; event i goes to partition i % partitions. */
-export type EventSource = Iterable<{ readonly body: Buffer } & Partial<GeneratedEvent>>;
+/** Anything that yields bodies to send; event i goes to partition i % partitions. */
+export type EventSource<T extends { readonly body: Buffer }> = Iterable<T>;
 
-export interface PreloadOptions {
+function isGenerated(event: { readonly body: Buffer }): event is GeneratedEvent {
+  return typeof (event as Partial<GeneratedEvent>).records === "number" && Array.isArray((event as Partial<GeneratedEvent>).recordIds);
+}
+
+export interface PreloadOptions<T extends { readonly body: Buffer }> {
   readonly connectionString: string;
   readonly hub: string;
   readonly partitionIds: readonly string[];
   /** Keep record ids per partition (for exactly-once checks). */
   readonly keepIds?: boolean;
   /** Called with each event as it is assigned to a partition (e.g. fuzz bookkeeping). */
-  readonly onAssign?: (event: { readonly body: Buffer } & Partial<GeneratedEvent>, partitionId: string, sequenceNumber: number) => void;
+  readonly onAssign?: (event: T, partitionId: string, sequenceNumber: number) => void;
 }
 
 async function sendPartition(producer: EventHubProducerClient, partitionId: string, bodies: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
@@ -88,7 +92,7 @@ class BodyQueue implements AsyncIterable<Buffer> {
   }
 }
 
-export async function preload(events: EventSource, options: PreloadOptions): Promise<PreloadResult> {
+export async function preload<T extends { readonly body: Buffer }>(events: EventSource<T>, options: PreloadOptions<T>): Promise<PreloadResult> {
   const started = performance.now();
   const producer = new EventHubProducerClient(options.connectionString, options.hub, { retryOptions: { retryDelayInMs: 200, maxRetries: 5 } });
   try {
@@ -105,12 +109,13 @@ export async function preload(events: EventSource, options: PreloadOptions): Pro
       const load = loads[p]!;
       const sequenceNumber = nextSequence[p]!++;
       load.lastSequenceNumber = sequenceNumber;
-      if (event.kind !== undefined) addToTotals(load.totals, event as GeneratedEvent);
-      else {
+      if (isGenerated(event)) {
+        addToTotals(load.totals, event);
+        if (options.keepIds) for (const id of event.recordIds) load.recordIds.push(id);
+      } else {
         load.totals.events++;
         load.totals.bytes += event.body.length;
       }
-      if (options.keepIds && event.recordIds) for (const id of event.recordIds) load.recordIds.push(id);
       options.onAssign?.(event, options.partitionIds[p]!, sequenceNumber);
       const queue = queues[p]!;
       queue.push(event.body);

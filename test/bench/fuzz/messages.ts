@@ -157,8 +157,10 @@ export function fuzzMessage(seed: number, index: number, nextFakeName: () => str
         `{"records":[NaN]}`,
         valid.replace(/:/, ":: "),
         "\u0000\u0001{",
-        `${valid}}`,
       ];
+      // Trailing garbage after a complete envelope: the garbage must be dead-lettered; whether the
+      // complete envelope before it is delivered is the decoder's choice (NDJSON-style readers do).
+      if (random.chance(1 / 7)) return message(Buffer.from(`${valid}}`), "dead-letter", [record(`FUZZ-${index}-0`, "either")], ["invalid_json"]);
       return message(Buffer.from(random.pick(variants)), "dead-letter", [], ["invalid_json"]);
     }
     case "gzip-truncated": {

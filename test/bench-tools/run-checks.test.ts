@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { areaOf, summarizeProfile } from "../bench/e2e/cpu-profile.ts";
+import { account, type SentMessage } from "../bench/fuzz/accounting.ts";
+import { SecretWatch } from "../bench/fuzz/log-audit.ts";
+import { isFlat, linearTrend, secondHalf } from "../bench/soak/trend.ts";
+
+describe("soak trend", () => {
+  it("fits a slope and calls a sawtooth flat but a leak not", () => {
+    const sawtooth = Array.from({ length: 30 }, (_, i) => [i * 10, 100 + (i % 3) * 8] as const);
+    expect(isFlat(linearTrend(sawtooth))).toBe(true);
+    const leak = Array.from({ length: 30 }, (_, i) => [i * 10, 100 + i * 2] as const);
+    const trend = linearTrend(leak);
+    expect(trend.slope).toBeCloseTo(0.2, 6);
+    expect(trend.projectedGrowth).toBeCloseTo(58, 6);
+    expect(isFlat(trend)).toBe(false);
+    expect(linearTrend([])).toEqual({ slope: 0, mean: 0, projectedGrowth: 0 });
+    expect(secondHalf([{ seconds: 0 }, { seconds: 10 }, { seconds: 20 }]).map((s) => s.seconds)).toEqual([10, 20]);
+  });
+});
+
+describe("fuzz accounting", () => {
+  const sent: SentMessage[] = [
+    { message: { index: 0, category: "valid", messageExpect: null, messageReasons: [], records: [{ id: "FUZZ-0-0", expect: "deliver", reasons: [], unknownActivity: null }] }, partitionId: "0", sequenceNumber: 0 },
+    { message: { index: 1, category: "invalid-json", messageExpect: "dead-letter", messageReasons: ["invalid_json"], records: [] }, partitionId: "1", sequenceNumber: 0 },
+    {
+      message: {
+        index: 2,
+        category: "non-object-records",
+        messageExpect: null,
+        messageReasons: [],
+        records: [
+          { id: null, expect: "dead-letter", reasons: ["not_an_object"], unknownActivity: null },
+          { id: "FUZZ-2-1", expect: "deliver", reasons: [], unknownActivity: null },
+        ],
+      },
+      partitionId: "0",
+      sequenceNumber: 1,
+    },
+    { message: { index: 3, category: "wrong-types", messageExpect: null, messageReasons: [], records: [{ id: null, expect: "either", reasons: [], unknownActivity: null }] }, partitionId: "1", sequenceNumber: 1 },
+    { message: { index: 4, category: "proto-keys", messageExpect: null, messageReasons: [], records: [{ id: "FUZZ-4-0", expect: "either", reasons: [], unknownActivity: null }] }, partitionId: "0", sequenceNumber: 2 },
+  ];
+  const letters = [
+    { reason: "invalid_json", partitionId: "1", sequenceNumber: 0, recordIndex: 0 },
+    { reason: "not_an_object", partitionId: "0", sequenceNumber: 1, recordIndex: 0 },
+  ];
+
+  it("accounts for every record when all went where they should", () => {
+    const a = account(sent, ["FUZZ-0-0", "FUZZ-2-1", "FUZZ-4-0"], 1, letters);
+    expect(a).toMatchObject({ validRecords: 2, validDelivered: 2, invalidExpected: 2, invalidDeadLettered: 2, wrongReason: 0, eitherRecords: 2, eitherAccounted: 2, duplicates: 0, unexpectedOutput: 0, unexpectedDeadLetters: 0, both: 0 });
+    expect(a.examples).toEqual([]);
+  });
+
+  it("finds lost, duplicated, invented and mislabelled records", () => {
+    const a = account(sent, ["FUZZ-2-1", "FUZZ-2-1", "FUZZ-9-9", "FUZZ-4-0"], 0, [{ ...letters[0]!, reason: "too_deep" }, { reason: "invalid_json", partitionId: "0", sequenceNumber: 2, recordIndex: 0 }]);
+    expect(a.validDelivered).toBe(1);
+    expect(a.duplicates).toBe(1);
+    expect(a.unexpectedOutput).toBe(1);
+    expect(a.wrongReason).toBe(1);
+    expect(a.invalidDeadLettered).toBe(1);
+    expect(a.both).toBe(1);
+    expect(a.eitherAccounted).toBe(1);
+    expect(a.examples.length).toBeGreaterThan(3);
+  });
+});
+
+describe("secret watch", () => {
+  it("finds a secret split across chunks and counts lines", () => {
+    const watch = new SecretWatch(["super-secret-key-123", "short"]);
+    watch.feed('{"msg":"started"}\n{"key":"super-sec');
+    watch.feed('ret-key-123"}\n');
+    expect([...watch.found]).toEqual(["super-secret-key-123"]);
+    expect(watch.lines).toBe(2);
+    const clean = new SecretWatch(["super-secret-key-123"]);
+    clean.feed("nothing to see\n");
+    expect(clean.found.size).toBe(0);
+  });
+});
+
+describe("cpu profile summary", () => {
+  it("groups self time by owner and ignores idle", () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame("(root)", "") },
+        { id: 2, callFrame: frame("(idle)", "") },
+        { id: 3, callFrame: frame("processMessage", "file:///work/main/src/transforms/enrich/process-message.ts") },
+        { id: 4, callFrame: frame("decode", "file:///work/main/node_modules/@azure/event-hubs/dist/esm/x.js") },
+        { id: 5, callFrame: frame("(garbage collector)", "") },
+        { id: 6, callFrame: frame("deflate", "node:zlib") },
+      ],
+      samples: [2, 2, 2, 2, 3, 3, 3, 4, 5, 6],
+    };
+    const summary = summarizeProfile([profile]);
+    expect(summary.byArea[0]).toEqual({ area: "ours: decode + enrich (src/transforms)", percent: 50 });
+    expect(summary.byArea.map((a) => a.area)).toContain("Event Hubs SDK + AMQP (@azure/event-hubs, core-amqp, rhea)");
+    expect(summary.topFunctions[0]!.area).toBe("processMessage src/transforms/enrich/process-message.ts:10");
+    expect(areaOf(frame("(idle)", ""))).toBeNull();
+    expect(areaOf(frame("parse", ""))).toBe("V8 builtins (JSON, regexp, natives)");
+  });
+});
