@@ -2,12 +2,11 @@
 // parsed (pinned base, non-root numeric user, production dependencies only, the
 // compiled index copied, an entrypoint the build produces), then the image's exact
 // start command run against the build output laid out as the runtime stage would be.
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allSettings } from "../../src/config/schema.ts";
-import { args, assembleRuntime, copies, entrypoint, envOf, keyword, readStages, type Stage, workdir } from "./dockerfile.ts";
+import { args, buildStages, copies, entrypoint, envOf, keyword, readStages, type Stage, workdir } from "./dockerfile.ts";
 import { REPO, readRepoFile } from "./manifests.ts";
 import { parseExposition } from "./prometheus-text.ts";
 import { createTestHub, startWorker, waitReady } from "./worker-process.ts";
@@ -105,9 +104,10 @@ describe("the image's start command", () => {
   };
 
   beforeAll(() => {
-    // The build stage's `RUN npm run build`, on this repository.
-    execFileSync("npm", ["run", "build"], { cwd: REPO, stdio: "pipe", timeout: 300_000 });
-    image = assembleRuntime(stages);
+    // Every stage, in a directory of its own: the build stage's `npm run build` runs on
+    // its copy of the context, so the repository's dist/ and catalog/ stay untouched.
+    const built = buildStages(stages);
+    image = { root: built.root, appDir: built.dirs.get(final) as string };
   }, 320_000);
 
   afterAll(() => {
@@ -119,6 +119,7 @@ describe("the image's start command", () => {
     expect(existsSync(join(image.appDir, argv[1] as string))).toBe(true);
     expect(existsSync(join(image.appDir, "catalog", "index.json"))).toBe(true);
     expect(existsSync(join(image.appDir, "src")), "sources must not ship").toBe(false);
+    expect(existsSync(join(image.appDir, "tsconfig.json"))).toBe(false);
   });
 
   it("starts the worker, becomes ready, serves metrics, writes nothing to its files, and exits 0 on SIGTERM", async () => {

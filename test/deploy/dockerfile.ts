@@ -1,10 +1,10 @@
-// The Dockerfile read as stages (dockerfile-ast), and its runtime stage assembled on
-// disk the way `docker build` would assemble it, from this repository's build output.
-// No container engine runs on these machines; this lets the image's exact start
-// command run against exactly the files the image would contain.
+// The Dockerfile read as stages (dockerfile-ast), and its stages run on disk the way
+// `docker build` would run them. No container engine runs on these machines; this
+// lets the image's exact start command run against the files the image would contain.
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, posix, relative } from "node:path";
+import { basename, isAbsolute, join, posix, relative } from "node:path";
 import { type Copy, DockerfileParser, type Env, type From, type Instruction } from "dockerfile-ast";
 import { REPO, readRepoFile } from "./manifests.ts";
 
@@ -56,34 +56,60 @@ export interface CopySource {
   readonly destination: string;
 }
 
+export function copyOf(copy: Copy): CopySource {
+  const values = args(copy);
+  return { copy, fromStage: copy.getFromFlag()?.getValue() ?? undefined, sources: values.slice(0, -1), destination: values.at(-1) ?? "" };
+}
+
 export function copies(stage: Stage): CopySource[] {
-  return (keyword(stage, "COPY") as Copy[]).map((copy) => {
-    const values = args(copy);
-    return { copy, fromStage: copy.getFromFlag()?.getValue() ?? undefined, sources: values.slice(0, -1), destination: values.at(-1) ?? "" };
-  });
+  return (keyword(stage, "COPY") as Copy[]).map(copyOf);
+}
+
+function runInStage(command: string, cwd: string): void {
+  try {
+    execFileSync("sh", ["-c", command], { cwd, stdio: "pipe", timeout: 300_000 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    const output = `${stdout?.toString() ?? ""}${stderr?.toString() ?? ""}`.slice(-3000);
+    throw new Error(`RUN ${command} failed in ${cwd}:\n${output}`);
+  }
 }
 
 /**
- * Lays out the final stage's WORKDIR in a temp directory by following its COPY lines:
- * a path under a stage's WORKDIR maps to the same path in this repository (the build
- * stage compiles this repository), except node_modules, which is linked (the repo's
- * has dev dependencies too; the test of the Dockerfile checks the image's does not).
+ * Runs the stages of the Dockerfile on disk, the way `docker build` would, within
+ * what this machine can do: each stage gets its own directory (its WORKDIR), COPY
+ * from the context copies from this repository, COPY --from copies from an earlier
+ * stage's directory, `npm ci` links this repository's node_modules (no registry
+ * here; it has dev dependencies too, which the Dockerfile test rules out for the
+ * image separately), and any other RUN runs with sh in the stage's directory.
+ * The repository's own dist/ and catalog/ are never touched.
  */
-export function assembleRuntime(stages: readonly Stage[]): { root: string; appDir: string } {
-  const final = stages.at(-1) as Stage;
-  const root = mkdtempSync(join(tmpdir(), "image-root-"));
-  const appDir = join(root, workdir(final));
-  mkdirSync(appDir, { recursive: true });
-  for (const { fromStage, sources, destination } of copies(final)) {
-    const stage = stages.find((s) => s.name === fromStage);
-    if (fromStage !== undefined && stage === undefined) throw new Error(`COPY --from=${fromStage}: no such stage`);
-    for (const source of sources) {
-      const inRepo = stage === undefined ? source : relative(workdir(stage), posix.normalize(source));
-      if (inRepo.startsWith("..") || isAbsolute(inRepo)) throw new Error(`COPY ${source} is outside the stage's WORKDIR`);
-      const target = join(appDir, destination);
-      if (inRepo === "node_modules") symlinkSync(join(REPO, "node_modules"), target, "dir");
-      else cpSync(join(REPO, inRepo), target, { recursive: true });
+export function buildStages(stages: readonly Stage[]): { root: string; dirs: Map<Stage, string> } {
+  const root = mkdtempSync(join(tmpdir(), "image-build-"));
+  const dirs = new Map<Stage, string>();
+  stages.forEach((stage, index) => {
+    const dir = join(root, `stage-${index}`, workdir(stage));
+    mkdirSync(dir, { recursive: true });
+    dirs.set(stage, dir);
+    for (const instruction of stage.instructions) {
+      const kw = instruction.getKeyword();
+      if (kw === "COPY") {
+        const copy = copyOf(instruction as Copy);
+        const from = copy.fromStage === undefined ? undefined : stages.find((s) => s.name === copy.fromStage);
+        if (copy.fromStage !== undefined && from === undefined) throw new Error(`COPY --from=${copy.fromStage}: no such stage`);
+        for (const source of copy.sources) {
+          const base = from === undefined ? REPO : (dirs.get(from) as string);
+          const inStage = from === undefined ? source : relative(workdir(from), posix.normalize(source));
+          if (inStage.startsWith("..") || isAbsolute(inStage)) throw new Error(`COPY ${source} is outside the stage's WORKDIR`);
+          const target = copy.destination.endsWith("/") ? join(dir, copy.destination, basename(inStage)) : join(dir, copy.destination);
+          cpSync(join(base, inStage), target, { recursive: true });
+        }
+      } else if (kw === "RUN") {
+        const command = instruction.getArgumentsContent() ?? "";
+        if (/^npm ci\b/.test(command)) symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
+        else runInStage(command, dir);
+      }
     }
-  }
-  return { root, appDir };
+  });
+  return { root, dirs };
 }
