@@ -26,12 +26,24 @@ export interface ExistingObject {
   readonly lastSequenceNumber: number;
 }
 
-// Content-Type says what the bytes are once decoded; Content-Encoding says they
-// are gzip. The stored bytes stay gzip: `curl`, azcopy and the Azure SDKs (which
-// send no Accept-Encoding) download them as-is, so `zcat` reads the file; HTTP
-// clients that honour Content-Encoding (browsers, `curl --compressed`) get NDJSON.
-export const CONTENT_TYPE = "application/x-ndjson";
-export const CONTENT_ENCODING = "gzip";
+// How the object announces itself. The stored bytes are always one gzip member
+// (`.ndjson.gz`). Two ways to say so:
+// - "gzip-file" (default): Content-Type application/gzip, no Content-Encoding.
+//   Every client downloads the stored bytes as they are, so `zcat` reads the
+//   file whatever fetched it; SIEM importers recognize gzip by the .gz name or
+//   the magic bytes. The record format is in the metadata (recordFormat=ndjson).
+// - "ndjson-gzip-encoded": Content-Type application/x-ndjson with
+//   Content-Encoding gzip, for consumers that honour Content-Encoding (browsers,
+//   `curl --compressed`). Beware: the Azure CLI and the Python SDK then
+//   decompress on download (and the Python SDK fails to for chunked downloads
+//   of blobs over 32 MB), so the "gz" file they save is plain NDJSON.
+export type ObjectHeaders = "gzip-file" | "ndjson-gzip-encoded";
+
+export function httpHeadersFor(style: ObjectHeaders): { blobContentType: string; blobContentEncoding?: string } {
+  return style === "gzip-file"
+    ? { blobContentType: "application/gzip" }
+    : { blobContentType: "application/x-ndjson", blobContentEncoding: "gzip" };
+}
 
 /** 409 BlobAlreadyExists (or 412 from an If-None-Match precondition): the name is taken. */
 export function isAlreadyExists(err: unknown): boolean {
@@ -50,9 +62,12 @@ export class BlobObjectWriter {
   readonly #container: ContainerClientLike;
   readonly #ctx: WriteOperationContext;
 
-  constructor(container: ContainerClientLike, ctx: Omit<WriteOperationContext, "isRetryable">) {
+  readonly #headers: { blobContentType: string; blobContentEncoding?: string };
+
+  constructor(container: ContainerClientLike, ctx: Omit<WriteOperationContext, "isRetryable">, headers: ObjectHeaders = "gzip-file") {
     this.#container = container;
     this.#ctx = { ...ctx, isRetryable: isTransientHttpError };
+    this.#headers = httpHeadersFor(headers);
   }
 
   /** Conditional create (If-None-Match: *); an existing object is answered with its last sequence number. */
@@ -66,13 +81,14 @@ export class BlobObjectWriter {
       lastOffset: range.lastOffset,
       recordCount: String(range.recordCount),
       catalogVersion: range.catalogVersion,
+      recordFormat: "ndjson",
     };
     return runWriteOperation(this.#ctx, "create_object", async () => {
       try {
         await blob.upload(body, body.length, {
           conditions: { ifNoneMatch: "*" },
           metadata,
-          blobHTTPHeaders: { blobContentType: CONTENT_TYPE, blobContentEncoding: CONTENT_ENCODING },
+          blobHTTPHeaders: this.#headers,
           abortSignal: this.#ctx.signal,
         });
         return { created: true } as const;

@@ -31,7 +31,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "../retry.ts";
 import type { OutputRecord, Sink } from "../sink.ts";
 import type { ContainerClientLike } from "./container.ts";
 import { hourPrefix, isSafePartitionId, objectName } from "./naming.ts";
-import { BlobObjectWriter, type ObjectRange } from "./object-writer.ts";
+import { BlobObjectWriter, type ObjectHeaders, type ObjectRange } from "./object-writer.ts";
 import { PartitionBuffer, type PendingEvent, pendingEvent } from "./partition-buffer.ts";
 
 const gzip = promisify(gzipCallback);
@@ -58,6 +58,8 @@ export interface BlobSinkOptions {
   readonly backoff?: BackoffOptions;
   /** Create the container at start when missing (local development). Default false. */
   readonly createContainer?: boolean;
+  /** Content headers (see object-writer.ts). Default "gzip-file": zcat reads what any client downloads. */
+  readonly headers?: ObjectHeaders;
 }
 
 export class BlobSink implements Sink<OutputRecord> {
@@ -95,7 +97,7 @@ export class BlobSink implements Sink<OutputRecord> {
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       signal: this.#abort.signal,
       logger: options.logger,
-    });
+    }, options.headers);
   }
 
   async start(): Promise<void> {

@@ -2,7 +2,7 @@
 // outage, with the real @azure/storage-blob client.
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import type { ContainerClient } from "@azure/storage-blob";
+import { BlobSASPermissions, type ContainerClient } from "@azure/storage-blob";
 import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { Azurite } from "../../../src/local/azurite.ts";
@@ -65,13 +65,20 @@ describe("BlobSink on Azurite", () => {
   it("stores gzip bytes that zcat reads, with content headers and range metadata", async () => {
     const container = await newContainer();
     await writeRange(blobSink(container), 5, 9);
+    await writeRange(blobSink(container, { prefix: "encoded", headers: "ndjson-gzip-encoded" }), 5, 9);
     const items = [];
     for await (const item of container.listBlobsFlat({ includeMetadata: true })) items.push(item);
-    expect(items.map((i) => i.name)).toEqual(["enriched/2026/11/25/20/0/00000000000000000005.ndjson.gz"]);
-    const item = items[0]!;
-    expect(item.properties.contentType).toBe("application/x-ndjson");
-    expect(item.properties.contentEncoding).toBe("gzip");
+    expect(items.map((i) => i.name)).toEqual([
+      "encoded/2026/11/25/20/0/00000000000000000005.ndjson.gz",
+      "enriched/2026/11/25/20/0/00000000000000000005.ndjson.gz",
+    ]);
+    const [encoded, item] = items as [(typeof items)[0], (typeof items)[0]];
+    expect(item.properties.contentType).toBe("application/gzip");
+    expect(item.properties.contentEncoding).toBeUndefined();
+    expect(encoded.properties.contentType).toBe("application/x-ndjson");
+    expect(encoded.properties.contentEncoding).toBe("gzip");
     expect(item.metadata).toMatchObject({
+      recordFormat: "ndjson",
       partition: "0",
       firstSequenceNumber: "5",
       lastSequenceNumber: "9",
@@ -80,7 +87,12 @@ describe("BlobSink on Azurite", () => {
     const raw = await container.getBlockBlobClient(item.name).downloadToBuffer();
     // The SDK hands back the stored bytes untouched: a gzip member (what `zcat` needs).
     expect(raw.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
-    expect(await storedLines(container)).toEqual(expected(5, 9));
+    // A plain HTTP GET (what curl or a SIEM's fetcher does) gets the same bytes.
+    const blob = container.getBlockBlobClient(item.name);
+    const sas = await blob.generateSasUrl({ permissions: BlobSASPermissions.parse("r"), expiresOn: new Date(Date.now() + 60_000) });
+    const fetched = Buffer.from(await (await fetch(sas, { headers: { "accept-encoding": "gzip" } })).arrayBuffer());
+    expect(fetched.equals(raw)).toBe(true);
+    expect(await storedLines(container)).toEqual([...expected(5, 9), ...expected(5, 9)]);
   });
 
   it("a full replay writes nothing twice (409 BlobAlreadyExists → skip the range)", async () => {

@@ -56,9 +56,19 @@ describe("BlobSink", () => {
       lastoffset: "800",
       recordcount: "3",
       catalogversion: "none",
+      recordformat: "ndjson",
     });
-    expect(blob.headers).toEqual({ blobContentType: "application/x-ndjson", blobContentEncoding: "gzip" });
+    expect(blob.headers).toEqual({ blobContentType: "application/gzip" });
     expect(gunzipSync(blob.body).toString()).toBe('{"p":"0","s":7,"r":0}\n{"p":"0","s":7,"r":1}\n{"p":"0","s":8,"r":0}\n');
+  });
+
+  it("can announce objects as NDJSON with Content-Encoding gzip instead", async () => {
+    const container = new FakeContainer();
+    const sink = blobSink(container, { headers: "ndjson-gzip-encoded" });
+    const write = sink.write(eventRecords("0", 1));
+    await sink.flush();
+    await write;
+    expect([...container.blobs.values()][0]!.headers).toEqual({ blobContentType: "application/x-ndjson", blobContentEncoding: "gzip" });
   });
 
   it("cuts objects on record count and never splits an event's records", async () => {
