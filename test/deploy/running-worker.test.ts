@@ -106,6 +106,19 @@ describe("a running worker", () => {
     for (const name of [names[0], names[4_999], names[9_999], "Warm-up unknown activity 3", "contoso.example"]) expect(afterText).not.toContain(name);
   }, 240_000);
 
+  it("logs JSON lines (level label, ISO time, message), per batch or state change, never per record", () => {
+    const lines = worker.logs.lines;
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    // Over 10,000 records in ~230 events: a per-record or per-event log would show here.
+    expect(lines.length).toBeLessThan(100);
+    for (const line of lines) {
+      const entry = JSON.parse(line) as { level?: unknown; time?: unknown; msg?: unknown };
+      expect(["trace", "debug", "info", "warn", "error", "fatal"]).toContain(entry.level);
+      expect(new Date(String(entry.time)).toISOString()).toBe(entry.time);
+      expect(typeof entry.msg).toBe("string");
+    }
+  });
+
   it("leaves checkpoints where KEDA's blobMetadata strategy reads them, showing zero unprocessed events", async () => {
     // KEDA: <container>/<namespace FQDN as configured>/<hub as configured>/<lower(consumer group)>/checkpoint/<id>;
     // the SDK lower-cases all three, which is why production names must be lower case.
