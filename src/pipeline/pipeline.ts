@@ -42,6 +42,8 @@ export interface PipelineOptions {
   readonly logger: Logger;
   /** Closed set of dead-letter reason codes (anything else is counted as "other"). */
   readonly deadLetterReasons: ReadonlySet<string>;
+  /** Sees every primary record as it is routed (the catalog-gaps exporter); must not throw. */
+  readonly observe?: (record: OutputRecord) => void;
 }
 
 export type CloseReason = "shutdown" | "ownership_lost";
@@ -123,6 +125,7 @@ export class Pipeline {
     const write = <T>(sink: Sink<T>, items: readonly T[]): void => {
       writes.push(sink.write(items));
     };
+    if (this.#o.observe !== undefined) for (const record of routed.primary) this.#o.observe(record);
     if (routed.primary.length > 0) for (const sink of sinks.primary) write(sink, routed.primary);
     if (routed.alerts.length > 0 && sinks.alerts !== undefined) write(sinks.alerts, routed.alerts);
     if (routed.deadLetters.length > 0) write(sinks.deadLetter, routed.deadLetters);

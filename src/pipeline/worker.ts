@@ -8,7 +8,8 @@ import { DEFAULT_ARTIFACT_PATH, loadCatalogIndex } from "../catalog/index.ts";
 import type { WorkerConfig } from "../config/types.ts";
 import { type HealthServer, type Readiness, startHealthServer } from "../health/server.ts";
 import type { Sink } from "../sinks/sink.ts";
-import { createBlobServiceClient, createSourceClients } from "../sources/event-hubs/clients.ts";
+import type { CatalogGapsExporter } from "../sinks/catalog-gaps/exporter.ts";
+import { createBlobServiceClient, createSourceClients, type SourceClients } from "../sources/event-hubs/clients.ts";
 import { EventHubSource } from "../sources/event-hubs/source.ts";
 import { CatalogReloader } from "./catalog-reloader.ts";
 import { decodeEvent, DEAD_LETTER_REASON_SET } from "./decode-event.ts";
@@ -26,6 +27,8 @@ export class Worker {
   readonly #deps: WorkerDeps;
   #catalog: CatalogReloader<ReturnType<typeof loadCatalogIndex>> | undefined;
   #sinks: Sink<never>[] = [];
+  #gaps: CatalogGapsExporter | undefined;
+  #clients: SourceClients | undefined;
   #source: EventHubSource | undefined;
   #pipeline: Pipeline | undefined;
   #health: HealthServer | undefined;
@@ -48,12 +51,15 @@ export class Worker {
     const catalog = new CatalogReloader({ path: config.catalog.path ?? DEFAULT_ARTIFACT_PATH, watch: config.catalog.watch && config.catalog.path !== undefined, load: loadCatalogIndex, metrics, logger });
     this.#catalog = catalog;
     logger.info({ component: "catalog", version: catalog.current().version }, "catalog loaded");
-    const blobService = createBlobServiceClient(config.storage);
-    const sinks = await createSinks(config, { blobService, registry, logger });
+    const clients = await createSourceClients(config, createBlobServiceClient(config.storage));
+    this.#clients = clients;
+    const source = { namespace: clients.consumer.fullyQualifiedNamespace, hub: clients.consumer.eventHubName };
+    const sinks = await createSinks(config, { registry, logger, source });
     this.#sinks = sinks.all as Sink<never>[];
+    this.#gaps = sinks.gaps;
     for (const sink of sinks.all) await sink.start();
+    sinks.gaps.start();
     const failing = this.#checkpointFailing;
-    const clients = await createSourceClients(config, blobService);
     this.#pipeline = new Pipeline({
       sinks: sinks.pipeline,
       decode: (body, lookup) => decodeEvent(body, lookup, config.output.nonAudit),
@@ -80,6 +86,7 @@ export class Worker {
       metrics,
       logger: logger.child({ component: "pipeline" }),
       deadLetterReasons: DEAD_LETTER_REASON_SET,
+      observe: (record) => sinks.gaps.observe(record),
     });
     this.#source = new EventHubSource({
       clients,
@@ -121,7 +128,9 @@ export class Worker {
     this.#catalog?.stop();
     // Closing the subscription runs processClose for every owned partition: flush, wait for acks, final checkpoint.
     await this.#source?.stop(deadline);
-    await Promise.all(this.#sinks.map((sink) => withDeadline(sink.stop(deadline), deadline)));
+    await Promise.all([...this.#sinks.map((sink) => withDeadline(sink.stop(deadline), deadline)), this.#gaps && withDeadline(this.#gaps.stop(deadline), deadline)]);
+    // Started but never subscribed (a start-up failure): the consumer still holds a connection.
+    if (this.#source === undefined) await this.#clients?.consumer.close().catch(() => {});
     await this.#health?.close();
     const unfinished = this.#pipeline?.inflightRecords ?? 0;
     if (Date.now() > deadline) logger.warn({ inflightRecords: unfinished }, "grace period elapsed; unacknowledged records will be replayed from the checkpoint");
