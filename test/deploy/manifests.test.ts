@@ -246,3 +246,48 @@ describe("the README's runbook covers every alert", () => {
     }
   });
 });
+
+describe("the Grafana dashboard", () => {
+  const dashboard = JSON.parse(readRepoFile("deploy/components/monitoring/dashboards/audit-enricher.json")) as {
+    uid: string;
+    panels: { id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; datasource?: { uid: string }; targets?: { expr: string }[] }[];
+    templating: { list: { name: string; type: string }[] };
+  };
+
+  it("has the panels on-call needs: lag per partition, throughput, sensitivity mix, alerts, sink latency", () => {
+    const queries = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)).join("\n");
+    expect(queries).toMatch(/max by \(partition\) \(audit_enricher_partition_lag_events/);
+    expect(queries).toMatch(/rate\(audit_enricher_source_records_received_total/);
+    expect(queries).toMatch(/sum by \(sensitivity\) \(rate\(audit_enricher_records_total/);
+    expect(queries).toMatch(/audit_enricher_alerts_total/);
+    expect(queries).toMatch(/ALERTS\{/);
+    expect(queries).toMatch(/histogram_quantile\(0\.99, sum by \(le, sink\) \(rate\(audit_enricher_sink_write_duration_seconds_bucket/);
+  });
+
+  it("lays panels out without overlap on Grafana's 24-column grid, with unique ids and the datasource variable", () => {
+    expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
+    const cells = new Set<string>();
+    for (const panel of dashboard.panels) {
+      const { x, y, w, h } = panel.gridPos;
+      expect(x + w, panel.title).toBeLessThanOrEqual(24);
+      for (let dx = 0; dx < w; dx++) {
+        for (let dy = 0; dy < h; dy++) {
+          const cell = `${x + dx},${y + dy}`;
+          expect(cells.has(cell), `${panel.title} overlaps at ${cell}`).toBe(false);
+          cells.add(cell);
+        }
+      }
+      // Grafana's own variable syntax, not a template literal.
+      if (panel.type !== "row") expect(panel.datasource?.uid).toBe(["$", "{datasource}"].join(""));
+    }
+    expect(dashboard.templating.list.map((v) => v.name)).toEqual(["datasource", "namespace"]);
+  });
+});
+
+describe.skipIf(!HAS_KUBECTL)("the production overlay's image", () => {
+  it("is tagged with the package version", () => {
+    const { version } = JSON.parse(readRepoFile("package.json")) as { version: string };
+    const [container] = podOf(render("deploy/overlays/production")).spec.containers;
+    expect(container?.image).toMatch(new RegExp(`:${version.replaceAll(".", "\\.")}$`));
+  });
+});
