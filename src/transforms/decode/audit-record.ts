@@ -7,7 +7,8 @@
 //   graph (directoryAudit): activityDisplayName, loggedByService, category.
 //   log_analytics (AuditLogs rows): ActivityDisplayName, LoggedByService, Category.
 // When activityDisplayName is missing the activity falls back to operationName,
-// and the result says so.
+// and the result says so. It reads through own()/ownString(), so it works the
+// same on a parsed record and on the members record-fields.ts collected.
 
 import { classifyLogCategory, logCategoryLabel } from "./log-category.ts";
 import type { ActivitySource, LogCategoryLabel, RecordShape } from "./outcome.ts";
@@ -20,8 +21,6 @@ export interface AuditRecordNames {
   readonly activitySource: ActivitySource;
   readonly service: string | null;
   readonly category: string | null;
-  /** The record's `properties`, when it has one (diagnostic and legacy shapes). */
-  readonly properties: JsonObject | null;
 }
 
 export interface NonAuditRecord {
@@ -61,7 +60,6 @@ function azureMonitorRecord(record: JsonObject): RecordClass {
     activitySource,
     service: ownString(properties, "loggedByService"),
     category,
-    properties,
   };
 }
 
@@ -76,7 +74,6 @@ function logAnalyticsRow(record: JsonObject): RecordClass {
     activitySource,
     service: ownString(record, "LoggedByService"),
     category,
-    properties: null,
   };
 }
 
@@ -89,7 +86,6 @@ function graphDirectoryAudit(record: JsonObject): RecordClass {
     activitySource,
     service: ownString(record, "loggedByService"),
     category: ownString(record, "category"),
-    properties: null,
   };
 }
 

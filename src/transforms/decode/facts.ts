@@ -87,8 +87,9 @@ function targetsOf(record: JsonObject, properties: JsonObject | null): Target[] 
   return targets;
 }
 
-export function extractFacts(record: JsonObject, names: AuditRecordNames): AlertFacts {
-  const properties = names.properties;
+/** Facts of a parsed audit record; `names` is what classifyRecord found in it. */
+export function extractFacts(record: JsonObject, names: Pick<AuditRecordNames, "activity" | "activitySource">): AlertFacts {
+  const properties = ownObject(record, "properties");
   const initiatedBy =
     own(properties, "initiatedBy") ?? own(record, "initiatedBy") ?? decodeJsonColumn(own(record, "InitiatedBy"), MAX_COLUMN_CHARS);
   return {

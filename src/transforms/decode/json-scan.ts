@@ -1,11 +1,18 @@
-// A byte-level JSON scanner: finds where a value ends without building it.
-// It lets the decoder cut an envelope into per-record byte spans and read a
-// record's top-level "category" without parsing the record, so records of other
-// log categories cost roughly a pass over their bytes. Iterative (no recursion),
-// so nesting depth can never overflow the stack; the depth limit is enforced.
-// It checks the grammar (structure, literals, number characters, terminated
-// strings without raw control characters), not number syntax or escapes in
-// detail; audit records are parsed by JSON.parse afterwards anyway.
+// A JSON scanner that finds where a value ends without building it. It lets
+// the decoder cut an envelope into per-record byte spans and read a few members
+// without parsing records, so records of other log categories cost about a
+// pass over their bytes. It is iterative (no recursion), so nesting depth can
+// never overflow the stack, and the depth limit is enforced.
+//
+// It scans the bytes as a latin1 string (one char per byte, so char offsets are
+// byte offsets and UTF-8 sequences never look structural): strings, most of the
+// bytes, are then skipped with String.prototype.indexOf, which runs at memchr
+// speed, and the positions of the next backslash and control character are
+// remembered rather than searched again for every string.
+//
+// It checks the whole JSON grammar (RFC 8259: structure, literals, number
+// syntax, escapes, no raw control characters in strings); UTF-8 validity is
+// checked separately (isUtf8), so a span it accepts is what JSON.parse accepts.
 
 export const SCAN_INVALID = -1;
 export const SCAN_TOO_DEEP = -2;
@@ -13,7 +20,6 @@ export const SCAN_TOO_DEEP = -2;
 export const SCAN_TRUNCATED = -3;
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
@@ -21,72 +27,151 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
-export function skipWhitespace(b: Uint8Array, i: number, end: number): number {
+const CONTROL = /[\u0000-\u001f]/g;
+
+/**
+ * Scanner state over one text: the text and the cached positions of the next
+ * backslash and control character (Infinity when there is none).
+ */
+export class JsonText {
+  readonly text: string;
+  #backslashFrom = -1;
+  #backslashAt = 0;
+  #controlFrom = -1;
+  #controlAt = 0;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  static ofBytes(bytes: Uint8Array): JsonText {
+    return new JsonText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"));
+  }
+
+  /** The first backslash at or after i. */
+  backslashAt(i: number): number {
+    if (i < this.#backslashFrom || i > this.#backslashAt) {
+      const at = this.text.indexOf("\\", i);
+      this.#backslashAt = at === -1 ? Number.POSITIVE_INFINITY : at;
+      this.#backslashFrom = i;
+    }
+    return this.#backslashAt;
+  }
+
+  /** The first control character at or after i. */
+  controlAt(i: number): number {
+    if (i < this.#controlFrom || i > this.#controlAt) {
+      CONTROL.lastIndex = i;
+      const match = CONTROL.exec(this.text);
+      this.#controlAt = match === null ? Number.POSITIVE_INFINITY : match.index;
+      this.#controlFrom = i;
+    }
+    return this.#controlAt;
+  }
+}
+
+export function skipWhitespace(t: JsonText, i: number, end: number): number {
+  const s = t.text;
   while (i < end) {
-    const c = b[i]!;
+    const c = s.charCodeAt(i);
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
     i++;
   }
   return i;
 }
 
-// Bytes that end the fast run inside a string: the quote, the backslash, and
-// control characters (invalid unescaped in JSON). One table load per byte.
-const STRING_STOP = new Uint8Array(256);
-for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
-STRING_STOP[QUOTE] = 1;
-STRING_STOP[BACKSLASH] = 1;
-
 /** i at the opening quote; returns the index after the closing quote, or a negative code. */
-export function skipString(b: Uint8Array, i: number, end: number): number {
+export function skipString(t: JsonText, i: number, end: number): number {
+  const s = t.text;
   i++;
   for (;;) {
-    while (i < end && STRING_STOP[b[i]!] === 0) i++;
-    if (i >= end) return SCAN_TRUNCATED;
-    const c = b[i]!;
-    if (c === QUOTE) return i + 1;
-    if (c !== BACKSLASH) return SCAN_INVALID;
-    i += 2;
+    const quote = s.indexOf('"', i);
+    if (quote === -1 || quote >= end) return SCAN_TRUNCATED;
+    if (t.controlAt(i) < quote) return SCAN_INVALID;
+    const backslash = t.backslashAt(i);
+    if (backslash > quote) return quote + 1;
+    i = skipEscape(s, backslash, end);
+    if (i < 0) return i;
   }
 }
 
-function skipLiteral(b: Uint8Array, i: number, end: number, word: string): number {
+// After a backslash: one of " \ / b f n r t, or u and four hex digits.
+const SIMPLE_ESCAPES = '"\\/bfnrt';
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/** i at a backslash; returns the index after the escape sequence. */
+function skipEscape(s: string, i: number, end: number): number {
+  if (i + 1 >= end) return SCAN_TRUNCATED;
+  const e = s[i + 1]!;
+  if (SIMPLE_ESCAPES.includes(e)) return i + 2;
+  if (e !== "u") return SCAN_INVALID;
+  if (i + 6 > end) return SCAN_TRUNCATED;
+  for (let k = i + 2; k < i + 6; k++) if (!isHex(s.charCodeAt(k))) return SCAN_INVALID;
+  return i + 6;
+}
+
+function skipLiteral(s: string, i: number, end: number, word: string): number {
   for (let k = 0; k < word.length; k++) {
     if (i + k >= end) return SCAN_TRUNCATED;
-    if (b[i + k] !== word.charCodeAt(k)) return SCAN_INVALID;
+    if (s.charCodeAt(i + k) !== word.charCodeAt(k)) return SCAN_INVALID;
   }
   return i + word.length;
 }
 
-function isNumberByte(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? A number at the very end of input may continue: truncated. */
+function skipNumber(s: string, i: number, end: number): number {
+  if (s.charCodeAt(i) === 0x2d) i++;
+  if (i >= end) return SCAN_TRUNCATED;
+  if (s.charCodeAt(i) === 0x30) i++;
+  else if (isDigit(s.charCodeAt(i))) while (i < end && isDigit(s.charCodeAt(i))) i++;
+  else return SCAN_INVALID;
+  if (i < end && s.charCodeAt(i) === 0x2e) {
+    i++;
+    if (i >= end) return SCAN_TRUNCATED;
+    if (!isDigit(s.charCodeAt(i))) return SCAN_INVALID;
+    while (i < end && isDigit(s.charCodeAt(i))) i++;
+  }
+  const e = i < end ? s.charCodeAt(i) : 0;
+  if (e === 0x65 || e === 0x45) {
+    i++;
+    const sign = i < end ? s.charCodeAt(i) : 0;
+    if (sign === 0x2b || sign === 0x2d) i++;
+    if (i >= end) return SCAN_TRUNCATED;
+    if (!isDigit(s.charCodeAt(i))) return SCAN_INVALID;
+    while (i < end && isDigit(s.charCodeAt(i))) i++;
+  }
+  return i;
 }
 
 /** A scalar starting at i: string, literal or number. */
-function skipScalar(b: Uint8Array, i: number, end: number): number {
-  const c = b[i]!;
-  if (c === QUOTE) return skipString(b, i, end);
-  if (c === 0x74) return skipLiteral(b, i, end, "true");
-  if (c === 0x66) return skipLiteral(b, i, end, "false");
-  if (c === 0x6e) return skipLiteral(b, i, end, "null");
-  if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-    let j = i + 1;
-    while (j < end && isNumberByte(b[j]!)) j++;
-    return j;
-  }
+function skipScalar(t: JsonText, i: number, end: number): number {
+  const s = t.text;
+  const c = s.charCodeAt(i);
+  if (c === QUOTE) return skipString(t, i, end);
+  if (c === 0x74) return skipLiteral(s, i, end, "true");
+  if (c === 0x66) return skipLiteral(s, i, end, "false");
+  if (c === 0x6e) return skipLiteral(s, i, end, "null");
+  if (c === 0x2d || isDigit(c)) return skipNumber(s, i, end);
   return SCAN_INVALID;
 }
 
 /** After `{` or `,` in an object: whitespace, a key, whitespace, a colon. Returns the index after the colon. */
-function skipKey(b: Uint8Array, i: number, end: number): number {
-  i = skipWhitespace(b, i, end);
+function skipKey(t: JsonText, i: number, end: number): number {
+  i = skipWhitespace(t, i, end);
   if (i >= end) return SCAN_TRUNCATED;
-  if (b[i] !== QUOTE) return SCAN_INVALID;
-  i = skipString(b, i, end);
+  if (t.text.charCodeAt(i) !== QUOTE) return SCAN_INVALID;
+  i = skipString(t, i, end);
   if (i < 0) return i;
-  i = skipWhitespace(b, i, end);
+  i = skipWhitespace(t, i, end);
   if (i >= end) return SCAN_TRUNCATED;
-  return b[i] === COLON ? i + 1 : SCAN_INVALID;
+  return t.text.charCodeAt(i) === COLON ? i + 1 : SCAN_INVALID;
 }
 
 /**
@@ -94,52 +179,53 @@ function skipKey(b: Uint8Array, i: number, end: number): number {
  * just past it, or SCAN_INVALID / SCAN_TOO_DEEP / SCAN_TRUNCATED. maxDepth counts
  * containers opened by this value.
  */
-export function scanValue(b: Uint8Array, i: number, end: number, maxDepth: number): number {
+export function scanValue(t: JsonText, i: number, end: number, maxDepth: number): number {
   if (i >= end) return SCAN_TRUNCATED;
-  const first = b[i]!;
-  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipScalar(b, i, end);
+  const s = t.text;
+  const first = s.charCodeAt(i);
+  if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return skipScalar(t, i, end);
   // stack[d] is true for an object, false for an array.
   const stack: boolean[] = [];
   for (;;) {
     // Expecting a value at i (whitespace already skipped).
     if (i >= end) return SCAN_TRUNCATED;
-    const c = b[i]!;
+    const c = s.charCodeAt(i);
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (stack.length >= maxDepth) return SCAN_TOO_DEEP;
       const isObject = c === OPEN_OBJECT;
       stack.push(isObject);
-      i = skipWhitespace(b, i + 1, end);
+      i = skipWhitespace(t, i + 1, end);
       if (i >= end) return SCAN_TRUNCATED;
-      if (b[i] === (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+      if (s.charCodeAt(i) === (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
         stack.pop();
         i++;
       } else {
         if (isObject) {
-          i = skipKey(b, i, end);
+          i = skipKey(t, i, end);
           if (i < 0) return i;
-          i = skipWhitespace(b, i, end);
+          i = skipWhitespace(t, i, end);
         }
         continue;
       }
     } else {
-      i = skipScalar(b, i, end);
+      i = skipScalar(t, i, end);
       if (i < 0) return i;
     }
     // After a value: close containers or move to the next member.
     for (;;) {
       const depth = stack.length;
       if (depth === 0) return i;
-      i = skipWhitespace(b, i, end);
+      i = skipWhitespace(t, i, end);
       if (i >= end) return SCAN_TRUNCATED;
-      const d = b[i]!;
+      const d = s.charCodeAt(i);
       const inObject = stack[depth - 1]!;
       if (d === COMMA) {
         i++;
         if (inObject) {
-          i = skipKey(b, i, end);
+          i = skipKey(t, i, end);
           if (i < 0) return i;
         }
-        i = skipWhitespace(b, i, end);
+        i = skipWhitespace(t, i, end);
         break;
       }
       if (d === (inObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
@@ -153,7 +239,7 @@ export function scanValue(b: Uint8Array, i: number, end: number, maxDepth: numbe
 }
 
 /**
- * Called for each member of the object, in order, with the value's first byte
+ * Called for each member of the object, in order, with the value's first index
  * and the depth left for it; it scans the value (scanValue or its own walk)
  * and returns the value's end or a negative code.
  */
@@ -163,28 +249,30 @@ export type MemberVisitor = (keyStart: number, keyEnd: number, valueStart: numbe
  * Walks the members of the object starting at i (at `{`), scanning each value.
  * Returns the index after the closing brace, or a negative code. maxDepth counts this object.
  */
-export function scanObjectMembers(b: Uint8Array, i: number, end: number, maxDepth: number, visit: MemberVisitor): number {
+export function scanObjectMembers(t: JsonText, i: number, end: number, maxDepth: number, visit: MemberVisitor): number {
   if (maxDepth < 1) return SCAN_TOO_DEEP;
-  i = skipWhitespace(b, i + 1, end);
+  const s = t.text;
+  i = skipWhitespace(t, i + 1, end);
   if (i >= end) return SCAN_TRUNCATED;
-  if (b[i] === CLOSE_OBJECT) return i + 1;
+  if (s.charCodeAt(i) === CLOSE_OBJECT) return i + 1;
   for (;;) {
     if (i >= end) return SCAN_TRUNCATED;
-    if (b[i] !== QUOTE) return SCAN_INVALID;
+    if (s.charCodeAt(i) !== QUOTE) return SCAN_INVALID;
     const keyStart = i;
-    const keyEnd = skipString(b, i, end);
+    const keyEnd = skipString(t, i, end);
     if (keyEnd < 0) return keyEnd;
-    i = skipWhitespace(b, keyEnd, end);
+    i = skipWhitespace(t, keyEnd, end);
     if (i >= end) return SCAN_TRUNCATED;
-    if (b[i] !== COLON) return SCAN_INVALID;
-    const valueStart = skipWhitespace(b, i + 1, end);
+    if (s.charCodeAt(i) !== COLON) return SCAN_INVALID;
+    const valueStart = skipWhitespace(t, i + 1, end);
     const valueEnd = visit(keyStart, keyEnd, valueStart, maxDepth - 1);
     if (valueEnd < 0) return valueEnd;
-    i = skipWhitespace(b, valueEnd, end);
+    i = skipWhitespace(t, valueEnd, end);
     if (i >= end) return SCAN_TRUNCATED;
-    if (b[i] === CLOSE_OBJECT) return i + 1;
-    if (b[i] !== COMMA) return SCAN_INVALID;
-    i = skipWhitespace(b, i + 1, end);
+    const c = s.charCodeAt(i);
+    if (c === CLOSE_OBJECT) return i + 1;
+    if (c !== COMMA) return SCAN_INVALID;
+    i = skipWhitespace(t, i + 1, end);
   }
 }
 
@@ -194,30 +282,30 @@ export function scanObjectMembers(b: Uint8Array, i: number, end: number, maxDept
  * Same return convention as scanValue.
  */
 export function scanArrayElements(
-  b: Uint8Array,
+  t: JsonText,
   i: number,
   end: number,
   maxDepth: number,
   scanElement: (start: number, depthLeft: number) => number,
 ): number {
   if (maxDepth < 1) return SCAN_TOO_DEEP;
-  i = skipWhitespace(b, i + 1, end);
+  const s = t.text;
+  i = skipWhitespace(t, i + 1, end);
   if (i >= end) return SCAN_TRUNCATED;
-  if (b[i] === CLOSE_ARRAY) return i + 1;
+  if (s.charCodeAt(i) === CLOSE_ARRAY) return i + 1;
   for (;;) {
     const valueEnd = scanElement(i, maxDepth - 1);
     if (valueEnd < 0) return valueEnd;
-    i = skipWhitespace(b, valueEnd, end);
+    i = skipWhitespace(t, valueEnd, end);
     if (i >= end) return SCAN_TRUNCATED;
-    if (b[i] === CLOSE_ARRAY) return i + 1;
-    if (b[i] !== COMMA) return SCAN_INVALID;
-    i = skipWhitespace(b, i + 1, end);
+    const c = s.charCodeAt(i);
+    if (c === CLOSE_ARRAY) return i + 1;
+    if (c !== COMMA) return SCAN_INVALID;
+    i = skipWhitespace(t, i + 1, end);
   }
 }
 
 /** True when the key span (quotes included) spells exactly `name` (ASCII, no escapes). */
-export function keyEquals(b: Uint8Array, keyStart: number, keyEnd: number, name: string): boolean {
-  if (keyEnd - keyStart !== name.length + 2) return false;
-  for (let k = 0; k < name.length; k++) if (b[keyStart + 1 + k] !== name.charCodeAt(k)) return false;
-  return true;
+export function keyEquals(t: JsonText, keyStart: number, keyEnd: number, name: string): boolean {
+  return keyEnd - keyStart === name.length + 2 && t.text.startsWith(name, keyStart + 1);
 }

@@ -2,12 +2,13 @@
 // Accepted layouts: the Event Hubs envelope {"records":[...]} (also nested once
 // under "body", as an object or a JSON-encoded string), a Graph list response
 // {"value":[...]}, an array of records, a single record, and several of these
-// one after another (NDJSON or concatenated JSON). While cutting, it notes each
-// record's top-level `category`/`Category` so other log categories can be
-// passed on without ever being parsed.
+// one after another (NDJSON or concatenated JSON). While cutting, it reads the
+// few members the decoder needs (record-fields.ts), so no record is ever
+// parsed whole on the way through.
 
 import { Buffer } from "node:buffer";
 import {
+  JsonText,
   keyEquals,
   SCAN_TOO_DEEP,
   scanArrayElements,
@@ -16,34 +17,19 @@ import {
   skipWhitespace,
 } from "./json-scan.ts";
 import type { DeadLetterReason, DecodeLimits } from "./outcome.ts";
+import type { JsonObject } from "./own-fields.ts";
+import { captureMember, scanRecordFields } from "./record-fields.ts";
 
 export interface RecordPiece {
   readonly start: number;
   readonly end: number;
-  /** The record's top-level category as a string, or null when absent or not a plain string. */
-  readonly category: string | null;
+  /** The members the decoder reads (see record-fields.ts); null when the record is not an object. */
+  readonly fields: JsonObject | null;
   /** Set when the piece is bad bytes rather than a record. */
   readonly reason: DeadLetterReason | null;
   readonly wholeMessage: boolean;
   /** Set when the record sits in a JSON-encoded "body" string: its bytes are here, not in the message. */
   readonly source: Buffer | null;
-}
-
-const MAX_CATEGORY_BYTES = 256;
-
-function readCategory(b: Buffer, valueStart: number, valueEnd: number): string | null {
-  if (b[valueStart] !== 0x22 || valueEnd - valueStart > MAX_CATEGORY_BYTES) return null;
-  const inner = b.subarray(valueStart + 1, valueEnd - 1);
-  if (inner.indexOf(0x5c) === -1) return b.toString("utf8", valueStart + 1, valueEnd - 1);
-  try {
-    return JSON.parse(b.toString("utf8", valueStart, valueEnd)) as string;
-  } catch {
-    return null;
-  }
-}
-
-function isCategoryKey(b: Buffer, ks: number, ke: number): boolean {
-  return keyEquals(b, ks, ke, "category") || keyEquals(b, ks, ke, "Category");
 }
 
 function scanFailure(code: number): DeadLetterReason {
@@ -52,6 +38,8 @@ function scanFailure(code: number): DeadLetterReason {
 
 interface Collector {
   readonly pieces: RecordPiece[];
+  /** The bytes being cut, as the scanner reads them. */
+  text: JsonText;
   readonly limits: DecodeLimits;
   source: Buffer | null;
   /** Start of the first record beyond maxRecordsPerMessage, or -1. */
@@ -60,9 +48,9 @@ interface Collector {
   listed: boolean;
 }
 
-function push(c: Collector, start: number, end: number, category: string | null): void {
+function push(c: Collector, start: number, end: number, fields: JsonObject | null): void {
   if (c.pieces.length < c.limits.maxRecordsPerMessage) {
-    c.pieces.push({ start, end, category, reason: null, wholeMessage: false, source: c.source });
+    c.pieces.push({ start, end, fields, reason: null, wholeMessage: false, source: c.source });
   } else if (c.overflowAt < 0) {
     // Offsets inside a JSON-encoded body are not message offsets: report from the start.
     c.overflowAt = c.source === null ? start : 0;
@@ -71,22 +59,18 @@ function push(c: Collector, start: number, end: number, category: string | null)
 
 function pushRecord(c: Collector, b: Buffer, start: number, end: number, depthLeft: number): number {
   if (b[start] !== 0x7b) {
-    const stop = scanValue(b, start, end, depthLeft);
+    const stop = scanValue(c.text, start, end, depthLeft);
     if (stop >= 0) push(c, start, stop, null);
     return stop;
   }
-  let category: string | null = null;
-  const stop = scanObjectMembers(b, start, end, depthLeft, (ks, ke, vs, left) => {
-    const ve = scanValue(b, vs, end, left);
-    if (ve >= 0 && category === null && isCategoryKey(b, ks, ke)) category = readCategory(b, vs, ve);
-    return ve;
-  });
-  if (stop >= 0) push(c, start, stop, category);
+  const fields: JsonObject = {};
+  const stop = scanRecordFields(c.text, b, start, end, depthLeft, fields);
+  if (stop >= 0) push(c, start, stop, fields);
   return stop;
 }
 
 function pushArray(c: Collector, b: Buffer, start: number, end: number, depthLeft: number): number {
-  return scanArrayElements(b, start, end, depthLeft, (s, left) => pushRecord(c, b, s, end, left));
+  return scanArrayElements(c.text, start, end, depthLeft, (s, left) => pushRecord(c, b, s, end, left));
 }
 
 /**
@@ -98,24 +82,22 @@ function pushArray(c: Collector, b: Buffer, start: number, end: number, depthLef
  */
 function pushObject(c: Collector, b: Buffer, start: number, end: number, depthLeft: number, nested: boolean): number {
   let listed = false;
-  let category: string | null = null;
+  const fields: JsonObject = {};
   let bodyString = -1;
   let bodyStringEnd = -1;
-  const stop = scanObjectMembers(b, start, end, depthLeft, (ks, ke, vs, left) => {
+  const stop = scanObjectMembers(c.text, start, end, depthLeft, (ks, ke, vs, left) => {
     const first = b[vs];
-    if (!listed && first === 0x5b && (keyEquals(b, ks, ke, "records") || keyEquals(b, ks, ke, "value"))) {
+    if (!listed && first === 0x5b && (keyEquals(c.text, ks, ke, "records") || keyEquals(c.text, ks, ke, "value"))) {
       listed = true;
       return pushArray(c, b, vs, end, left);
     }
-    if (!listed && !nested && first === 0x7b && keyEquals(b, ks, ke, "body")) {
+    if (!listed && !nested && first === 0x7b && keyEquals(c.text, ks, ke, "body")) {
       const ve = pushObject(c, b, vs, end, left, true);
       listed = c.listed;
       return ve;
     }
-    const ve = scanValue(b, vs, end, left);
-    if (ve < 0) return ve;
-    if (category === null && isCategoryKey(b, ks, ke)) category = readCategory(b, vs, ve);
-    else if (!nested && first === 0x22 && keyEquals(b, ks, ke, "body")) {
+    const ve = captureMember(c.text, b, ks, ke, vs, end, left, fields);
+    if (ve >= 0 && !nested && first === 0x22 && keyEquals(c.text, ks, ke, "body")) {
       bodyString = vs;
       bodyStringEnd = ve;
     }
@@ -124,7 +106,7 @@ function pushObject(c: Collector, b: Buffer, start: number, end: number, depthLe
   if (stop < 0) return stop;
   if (!listed && bodyString >= 0) listed = pushEncodedBody(c, b, bodyString, bodyStringEnd, depthLeft - 1);
   c.listed = listed;
-  if (!listed && !nested) push(c, start, stop, category);
+  if (!listed && !nested) push(c, start, stop, fields);
   return stop;
 }
 
@@ -132,14 +114,17 @@ function pushObject(c: Collector, b: Buffer, start: number, end: number, depthLe
 function pushEncodedBody(c: Collector, b: Buffer, start: number, end: number, depthLeft: number): boolean {
   const decoded = decodeBodyString(b, start, end);
   if (decoded === null) return false;
-  const i = skipWhitespace(decoded, 0, decoded.length);
+  const text = JsonText.ofBytes(decoded);
+  const i = skipWhitespace(text, 0, decoded.length);
   if (decoded[i] !== 0x7b) return false;
   const before = c.pieces.length;
-  const saved = c.source;
+  const saved = { source: c.source, text: c.text };
   c.source = decoded;
+  c.text = text;
   const stop = pushObject(c, decoded, i, decoded.length, depthLeft, true);
-  c.source = saved;
-  const listed = stop >= 0 && c.listed && skipWhitespace(decoded, stop, decoded.length) === decoded.length;
+  c.source = saved.source;
+  c.text = saved.text;
+  const listed = stop >= 0 && c.listed && skipWhitespace(text, stop, decoded.length) === decoded.length;
   if (!listed) c.pieces.length = before;
   return listed;
 }
@@ -158,10 +143,10 @@ function decodeBodyString(b: Buffer, start: number, end: number): Buffer | null 
  * A body that cannot be delimited yields one piece covering it with the reason.
  */
 export function splitMessage(b: Buffer, start: number, limits: DecodeLimits): RecordPiece[] {
-  const c: Collector = { pieces: [], limits, source: null, overflowAt: -1, listed: false };
+  const c: Collector = { pieces: [], text: JsonText.ofBytes(b), limits, source: null, overflowAt: -1, listed: false };
   const end = b.length;
-  let i = skipWhitespace(b, start, end);
-  if (i >= end) return [{ start: 0, end, category: null, reason: "empty", wholeMessage: true, source: null }];
+  let i = skipWhitespace(c.text, start, end);
+  if (i >= end) return [{ start: 0, end, fields: null, reason: "empty", wholeMessage: true, source: null }];
   let first = true;
   while (i < end) {
     const piecesBefore = c.pieces.length;
@@ -171,14 +156,14 @@ export function splitMessage(b: Buffer, start: number, limits: DecodeLimits): Re
     if (stop < 0) {
       c.pieces.length = piecesBefore;
       const whole = first;
-      c.pieces.push({ start: whole ? 0 : i, end, category: null, reason: scanFailure(stop), wholeMessage: whole, source: null });
+      c.pieces.push({ start: whole ? 0 : i, end, fields: null, reason: scanFailure(stop), wholeMessage: whole, source: null });
       return c.pieces;
     }
     first = false;
-    i = skipWhitespace(b, stop, end);
+    i = skipWhitespace(c.text, stop, end);
   }
   if (c.overflowAt >= 0) {
-    c.pieces.push({ start: c.overflowAt, end, category: null, reason: "too_many_records", wholeMessage: false, source: null });
+    c.pieces.push({ start: c.overflowAt, end, fields: null, reason: "too_many_records", wholeMessage: false, source: null });
   }
   return c.pieces;
 }

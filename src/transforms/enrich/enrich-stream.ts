@@ -6,7 +6,7 @@
 // message.
 
 import { Buffer } from "node:buffer";
-import { SCAN_TRUNCATED, scanValue, skipWhitespace } from "../decode/json-scan.ts";
+import { JsonText, SCAN_TRUNCATED, scanValue, skipWhitespace } from "../decode/json-scan.ts";
 import { type Line, readLines } from "../decode/line-reader.ts";
 import type { DecodeLimits, NonAuditPolicy, RecordOutcome } from "../decode/outcome.ts";
 import type { ActivityLookup } from "../../catalog/enrichment.ts";
@@ -34,13 +34,19 @@ export const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 export const KEPT_RAW_BYTES = 64 * 1024;
 
 
+function isBlank(line: Buffer): boolean {
+  for (const c of line) if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  return true;
+}
+
 /** True when the line starts a JSON value that the line does not finish. */
 function opensDocument(line: Buffer, maxDepth: number): boolean {
+  const text = JsonText.ofBytes(line);
   let start = line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
-  start = skipWhitespace(line, start, line.length);
+  start = skipWhitespace(text, start, line.length);
   if (start >= line.length) return false;
   const first = line[start];
-  return (first === 0x7b || first === 0x5b) && scanValue(line, start, line.length, maxDepth) === SCAN_TRUNCATED;
+  return (first === 0x7b || first === 0x5b) && scanValue(text, start, line.length, maxDepth) === SCAN_TRUNCATED;
 }
 
 function lineOfOffset(doc: Buffer, firstLine: number): (offset: number) => number {
@@ -103,7 +109,7 @@ export async function* enrichStream(source: AsyncIterable<Uint8Array>, options: 
       sawValue = true;
       continue;
     }
-    if (skipWhitespace(line.bytes, 0, line.bytes.length) === line.bytes.length) continue; // blank lines separate nothing
+    if (isBlank(line.bytes)) continue; // blank lines separate nothing
     if (!sawValue && opensDocument(line.bytes, limits.maxDepth)) {
       yield* documentOutcomes(line, lines, options, limits);
       return;

@@ -21,7 +21,7 @@ import {
   type RecordOutcome,
   type RecordShape,
 } from "../decode/outcome.ts";
-import { isObject, type JsonObject } from "../decode/own-fields.ts";
+import { type JsonObject, ownString } from "../decode/own-fields.ts";
 import { type RecordPiece, splitMessage } from "../decode/split-message.ts";
 import { cacheFor, type EnrichmentCache } from "./enrichment-cache.ts";
 import { spansLines, spliceMember } from "./splice.ts";
@@ -56,52 +56,53 @@ function otherLog(stage: Stage, index: number, offset: number, label: LogCategor
 }
 
 /** The record as one line: its own bytes, or re-serialized when it spans lines. */
-function ownLine(b: Buffer, start: number, end: number, parsed: () => unknown): Uint8Array {
-  return spansLines(b, start, end) ? Buffer.from(JSON.stringify(parsed()), "utf8") : b.subarray(start, end);
+function ownLine(b: Buffer, start: number, end: number): Uint8Array {
+  return spansLines(b, start, end) ? Buffer.from(JSON.stringify(parseRecord(b, start, end)), "utf8") : b.subarray(start, end);
 }
 
-function parseRecord(b: Buffer, start: number, end: number): unknown {
-  try {
-    return JSON.parse(b.toString("utf8", start, end));
-  } catch {
-    return undefined;
-  }
+/** Only for bytes the scanner accepted, so it cannot fail on input. */
+function parseRecord(b: Buffer, start: number, end: number): JsonObject {
+  return JSON.parse(b.toString("utf8", start, end)) as JsonObject;
+}
+
+function logCategoryOf(fields: JsonObject): string | null {
+  return ownString(fields, "category") ?? ownString(fields, "Category");
 }
 
 function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: number): RecordOutcome {
   const b = piece.source ?? body;
-  const { start, end } = piece;
+  const { start, end, fields } = piece;
   const offset = piece.source === null ? start : 0;
   if (piece.reason !== null) return deadLetter(index, start, piece.reason, body.subarray(start, end), piece.wholeMessage);
   const raw = b.subarray(start, end);
   if (end - start > stage.limits.maxRecordBytes) return deadLetter(index, offset, "too_large", raw, false);
-  if (b[start] !== 0x7b) return deadLetter(index, offset, "not_an_object", raw, false);
+  if (fields === null) return deadLetter(index, offset, "not_an_object", raw, false);
   if (!isUtf8(raw)) return deadLetter(index, offset, "invalid_utf8", raw, false);
 
-  if (classifyLogCategory(piece.category) === "other_log") {
-    return otherLog(stage, index, offset, logCategoryLabel(piece.category), () => ownLine(b, start, end, () => parseRecord(b, start, end)));
+  // The scanner has validated the bytes as JSON; nothing below parses the record whole.
+  const logCategory = logCategoryOf(fields);
+  if (classifyLogCategory(logCategory) === "other_log") {
+    return otherLog(stage, index, offset, logCategoryLabel(logCategory), () => ownLine(b, start, end));
   }
-  const record = parseRecord(b, start, end);
-  if (!isObject(record)) return deadLetter(index, offset, "invalid_json", raw, false);
-  const found = classifyRecord(record);
+  const found = classifyRecord(fields);
   if (found.kind === "unsupported") return deadLetter(index, offset, "unsupported_shape", raw, false);
-  if (found.kind === "non_audit") return otherLog(stage, index, offset, found.logCategory, () => ownLine(b, start, end, () => record));
+  if (found.kind === "non_audit") return otherLog(stage, index, offset, found.logCategory, () => ownLine(b, start, end));
 
   const encoded = stage.cache.enrich(found.activity, found.service, found.category, found.activitySource);
   let line: Buffer;
-  if (Object.hasOwn(record, "enrichment") || spansLines(b, start, end)) {
+  if (Object.hasOwn(fields, "enrichment") || spansLines(b, start, end)) {
     // An enrichment of its own (a record enriched before) is replaced, not duplicated.
-    line = reserialize(record, encoded.member);
+    line = reserialize(parseRecord(b, start, end), encoded.member);
   } else {
     line = spliceMember(b, start, end, encoded.member);
   }
-  return new EnrichedRecord(index, offset, line, encoded.enrichment, record, found);
+  return new EnrichedRecord(index, offset, line, encoded.enrichment, found);
 }
 
 /**
- * The enriched outcome. Facts are read from the parsed record on first use:
- * most records never raise an alert, and reading facts costs about as much as
- * the rest of the stage together.
+ * The enriched outcome. Facts are read on first use, by parsing the line:
+ * most records never raise an alert, and the stage itself never parses an
+ * audit record whole.
  */
 class EnrichedRecord implements EnrichedOutcome {
   readonly kind = "enriched";
@@ -110,25 +111,21 @@ class EnrichedRecord implements EnrichedOutcome {
   readonly line: Uint8Array;
   readonly enrichment: EnrichmentOutput;
   readonly shape: RecordShape;
-  #record: JsonObject | null;
   #names: AuditRecordNames;
   #facts: AlertFacts | null = null;
 
-  constructor(recordIndex: number, offset: number, line: Uint8Array, enrichment: EnrichmentOutput, record: JsonObject, names: AuditRecordNames) {
+  constructor(recordIndex: number, offset: number, line: Uint8Array, enrichment: EnrichmentOutput, names: AuditRecordNames) {
     this.recordIndex = recordIndex;
     this.offset = offset;
     this.line = line;
     this.enrichment = enrichment;
     this.shape = names.shape;
-    this.#record = record;
     this.#names = names;
   }
 
   get facts(): AlertFacts {
-    if (this.#facts === null) {
-      this.#facts = extractFacts(this.#record!, this.#names);
-      this.#record = null; // the parsed record is no longer needed
-    }
+    // The line is the record plus enrichment, valid JSON by construction.
+    this.#facts ??= extractFacts(JSON.parse(Buffer.from(this.line.buffer, this.line.byteOffset, this.line.byteLength).toString("utf8")), this.#names);
     return this.#facts;
   }
 
@@ -139,6 +136,7 @@ class EnrichedRecord implements EnrichedOutcome {
 }
 
 function reserialize(record: JsonObject, member: Uint8Array): Buffer {
+  // JSON.parse made `record`, so deleting an own member touches nothing else.
   delete record.enrichment;
   const own = Buffer.from(JSON.stringify(record), "utf8");
   return spliceMember(own, 0, own.length, member);

@@ -4,7 +4,6 @@
 // without an `enrichment` member of its own; anything else is re-serialized first.
 
 import { Buffer } from "node:buffer";
-import { skipWhitespace } from "../decode/json-scan.ts";
 
 /**
  * bytes[start, end) is a JSON object ending in `}`; member starts with a comma.
@@ -12,7 +11,9 @@ import { skipWhitespace } from "../decode/json-scan.ts";
  */
 export function spliceMember(bytes: Uint8Array, start: number, end: number, member: Uint8Array): Buffer {
   const close = end - 1;
-  const empty = skipWhitespace(bytes, start + 1, close) === close;
+  let first = start + 1;
+  while (first < close && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)) first++;
+  const empty = first === close;
   const memberBytes = empty ? member.subarray(1) : member;
   const head = close - start;
   const out = Buffer.allocUnsafe(head + memberBytes.length + 1);

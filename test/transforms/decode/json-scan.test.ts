@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SCAN_INVALID, SCAN_TOO_DEEP, SCAN_TRUNCATED, scanValue } from "../../../src/transforms/decode/json-scan.ts";
+import { JsonText, SCAN_INVALID, SCAN_TOO_DEEP, SCAN_TRUNCATED, scanValue } from "../../../src/transforms/decode/json-scan.ts";
 
 const bytes = (text: string) => Buffer.from(text, "utf8");
 const scan = (text: string, depth = 64) => {
   const b = bytes(text);
-  return scanValue(b, 0, b.length, depth);
+  return scanValue(JsonText.ofBytes(b), 0, b.length, depth);
 };
 
 describe("scanValue", () => {
@@ -24,7 +24,7 @@ describe("scanValue", () => {
       fc.property(fc.oneof(fc.array(fc.jsonValue()), fc.dictionary(fc.string(), fc.jsonValue())), (value) => {
         const text = bytes(JSON.stringify(value));
         for (let cut = 1; cut < text.length; cut += Math.max(1, Math.floor(text.length / 20))) {
-          expect(scanValue(text, 0, cut, 64)).toBe(SCAN_TRUNCATED);
+          expect(scanValue(JsonText.ofBytes(text), 0, cut, 64)).toBe(SCAN_TRUNCATED);
         }
       }),
       { numRuns: 200 },
@@ -41,10 +41,39 @@ describe("scanValue", () => {
     ["[tru]"],
     ['["a\u0000b"]'],
     ['["tab\there"]'],
+    ['["bad \\x escape"]'],
+    ['["\\u12G4"]'],
+    ["[01]"],
+    ["[1.]"],
+    ["[.5]"],
+    ["[1e]"],
+    ["[+1]"],
+    ["[-]"],
+    ["[1.2.3]"],
+    ["[--1]"],
     ["{]"],
     ["[}"],
   ])("rejects %j as invalid", (text) => {
     expect(scan(text)).toBe(SCAN_INVALID);
+  });
+
+  it("accepts exactly what JSON.parse accepts on arbitrary text", () => {
+    const agrees = (text: string) => {
+      let parses = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        parses = false;
+      }
+      const b = bytes(text);
+      const start = b.findIndex((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
+      const stop = start < 0 ? -1 : scanValue(JsonText.ofBytes(b), start, b.length, 1000);
+      const trailing = stop >= 0 ? b.subarray(stop).every((c) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) : false;
+      expect(stop >= 0 && trailing, text).toBe(parses);
+    };
+    const tokens = fc.constantFrom("{", "}", "[", "]", ",", ":", '"a"', '"\\u00e9"', '"\\q"', "1", "-0.5e+3", "01", "1.", "true", "nul", " ", "\n", '"x');
+    fc.assert(fc.property(fc.array(tokens, { maxLength: 12 }), (parts) => agrees(parts.join(""))), { numRuns: 3000 });
+    fc.assert(fc.property(fc.string(), (text) => agrees(text)), { numRuns: 1000 });
   });
 
   it("stops at the depth limit without recursion, even 100000 levels deep", () => {

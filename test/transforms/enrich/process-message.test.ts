@@ -35,9 +35,9 @@ describe("processMessage", () => {
     expect(JSON.parse(line)).toMatchObject(audit("Add user"));
   });
 
-  it("passes sign-in records on without parsing them, even when they would not parse", () => {
-    // The bad escape shows the record's bytes were never handed to JSON.parse.
-    const signIn = '{"category":"SignInLogs","properties":{"note":"\\q"}}';
+  it("passes sign-in records on as their own bytes, never re-serialized", () => {
+    // A parse-and-stringify would turn the escape into "é" and 1.50E+2 into 150.
+    const signIn = '{"category":"SignInLogs","properties":{"note":"caf\\u00e9","score":1.50E+2}}';
     const records = run(`{"records":[${signIn},${JSON.stringify(audit("Add user"))}]}`);
     expect(summary(records)).toEqual(["passed_through", "enriched"]);
     expect(lineText((records[0] as { line: Uint8Array }).line)).toBe(signIn);
@@ -57,6 +57,8 @@ describe("processMessage", () => {
     ["   \n ", "empty"],
     ['{"records":[', "invalid_json"],
     ["nope", "invalid_json"],
+    ['{"records":[{"category":"SignInLogs","note":"\\q"}]}', "invalid_json"],
+    ['{"records":[{"category":"SignInLogs","n":01}]}', "invalid_json"],
     ["42", "not_an_object"],
     ['{"hello":"world"}', "unsupported_shape"],
   ])("dead-letters %j as %s with the whole message as raw", (body, reason) => {
