@@ -2,7 +2,7 @@
 // parsed (pinned base, non-root numeric user, production dependencies only, the
 // compiled index copied, an entrypoint the build produces), then the image's exact
 // start command run against the build output laid out as the runtime stage would be.
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allSettings } from "../../src/config/schema.ts";
@@ -120,14 +120,23 @@ describe("the image's start command", () => {
     expect(existsSync(join(image.appDir, "catalog", "index.json"))).toBe(true);
     expect(existsSync(join(image.appDir, "src")), "sources must not ship").toBe(false);
     expect(existsSync(join(image.appDir, "tsconfig.json"))).toBe(false);
+    // Production dependencies only: present and absent as `npm ci --omit=dev` leaves them.
+    expect(existsSync(join(image.appDir, "node_modules", "@azure", "event-hubs", "package.json"))).toBe(true);
+    expect(existsSync(join(image.appDir, "node_modules", "pino", "package.json"))).toBe(true);
+    for (const dev of ["vitest", "typescript", "azurite", "@biomejs", "yaml"]) expect(existsSync(join(image.appDir, "node_modules", dev)), dev).toBe(false);
   });
 
   it("starts the worker, becomes ready, serves metrics, writes nothing to its files, and exits 0 on SIGTERM", async () => {
     const hub = await createTestHub(2, "image-entrypoint");
     const before = filesIn(image.appDir);
+    // An empty HOME and a TMPDIR of its own: with a read-only root only /tmp is writable.
+    const home = join(image.root, "home");
+    const tmp = join(image.root, "tmp");
+    mkdirSync(home);
+    mkdirSync(tmp);
     const [command, ...rest] = entrypoint(final);
     expect(command).toBe("node");
-    const worker = await startWorker({ name: "image-entrypoint", args: rest, cwd: image.appDir, hub, env: envOf(final) });
+    const worker = await startWorker({ name: "image-entrypoint", args: rest, cwd: image.appDir, hub, env: { ...envOf(final), HOME: home, TMPDIR: tmp } });
     try {
       const ready = await waitReady(worker);
       expect(ready).toMatchObject({ ready: true, failing: [] });
@@ -140,6 +149,7 @@ describe("the image's start command", () => {
     }
     // readOnlyRootFilesystem: the worker created or changed no file of its image.
     expect(filesIn(image.appDir)).toEqual(before);
+    expect(readdirSync(home)).toEqual([]);
     expect(worker.logs.lines.some((line) => line.includes('"msg":"worker started"'))).toBe(true);
   }, 120_000);
 });

@@ -2,9 +2,9 @@
 // `docker build` would run them. No container engine runs on these machines; this
 // lets the image's exact start command run against the files the image would contain.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, isAbsolute, join, posix, relative } from "node:path";
+import { basename, dirname, isAbsolute, join, posix, relative } from "node:path";
 import { type Copy, DockerfileParser, type Env, type From, type Instruction } from "dockerfile-ast";
 import { REPO, readRepoFile } from "./manifests.ts";
 
@@ -65,6 +65,27 @@ export function copies(stage: Stage): CopySource[] {
   return (keyword(stage, "COPY") as Copy[]).map(copyOf);
 }
 
+/**
+ * `npm ci` without a registry: links this repository's installed packages. With
+ * --omit=dev only the top-level packages package-lock.json does not mark `dev`
+ * (exactly what `npm ci --omit=dev` installs), so a runtime import of a development
+ * dependency fails here as it would in the image.
+ */
+function installModules(target: string, omitDev: boolean): void {
+  const source = join(REPO, "node_modules");
+  if (!omitDev) {
+    symlinkSync(source, target, "dir");
+    return;
+  }
+  const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean }> };
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    const name = path.startsWith("node_modules/") ? path.slice("node_modules/".length) : undefined;
+    if (name === undefined || name.includes("node_modules/") || entry.dev === true) continue;
+    mkdirSync(dirname(join(target, name)), { recursive: true });
+    symlinkSync(join(source, name), join(target, name), "dir");
+  }
+}
+
 function runInStage(command: string, cwd: string): void {
   try {
     execFileSync("sh", ["-c", command], { cwd, stdio: "pipe", timeout: 300_000 });
@@ -79,9 +100,9 @@ function runInStage(command: string, cwd: string): void {
  * Runs the stages of the Dockerfile on disk, the way `docker build` would, within
  * what this machine can do: each stage gets its own directory (its WORKDIR), COPY
  * from the context copies from this repository, COPY --from copies from an earlier
- * stage's directory, `npm ci` links this repository's node_modules (no registry
- * here; it has dev dependencies too, which the Dockerfile test rules out for the
- * image separately), and any other RUN runs with sh in the stage's directory.
+ * stage's directory, `npm ci` links this repository's installed packages (no
+ * registry here; with --omit=dev only the production ones), and any other RUN runs
+ * with sh in the stage's directory.
  * The repository's own dist/ and catalog/ are never touched.
  */
 export function buildStages(stages: readonly Stage[]): { root: string; dirs: Map<Stage, string> } {
@@ -106,7 +127,7 @@ export function buildStages(stages: readonly Stage[]): { root: string; dirs: Map
         }
       } else if (kw === "RUN") {
         const command = instruction.getArgumentsContent() ?? "";
-        if (/^npm ci\b/.test(command)) symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
+        if (/^npm ci\b/.test(command)) installModules(join(dir, "node_modules"), /--omit=dev\b/.test(command));
         else runInStage(command, dir);
       }
     }
