@@ -24,7 +24,7 @@ export async function readBlobOutput(container: ContainerClient, prefix: string,
   for await (const item of container.listBlobsFlat({ prefix })) {
     const gz = await container.getBlobClient(item.name).downloadToBuffer();
     compressedBytes += gz.length;
-    const text = gunzipSync(gz).toString("utf8");
+    const text = textOf(item.name, gz);
     objects++;
     for (const line of text.split("\n")) {
       if (line === "") continue;
@@ -37,11 +37,20 @@ export async function readBlobOutput(container: ContainerClient, prefix: string,
   return { objects, lines, compressedBytes, ids };
 }
 
+/** Objects are gzip NDJSON; tolerate a plain one (the bytes say which), and name the object on failure. */
+function textOf(name: string, bytes: Buffer): string {
+  try {
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
+  } catch (error) {
+    throw new Error(`blob object ${name}: ${(error as Error).message}`);
+  }
+}
+
 /** Calls `onLine` with every NDJSON line of every object under `prefix`; returns the object count. */
 export async function forEachLine(container: ContainerClient, prefix: string, onLine: (line: string, objectName: string) => void): Promise<number> {
   let objects = 0;
   for await (const item of container.listBlobsFlat({ prefix })) {
-    const text = gunzipSync(await container.getBlobClient(item.name).downloadToBuffer()).toString("utf8");
+    const text = textOf(item.name, await container.getBlobClient(item.name).downloadToBuffer());
     objects++;
     for (const line of text.split("\n")) if (line !== "") onLine(line, item.name);
   }

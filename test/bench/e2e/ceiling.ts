@@ -31,12 +31,15 @@ export async function measureCeiling(name: string, options: CeilingOptions): Pro
   };
   const script = new URL("./ceiling-consumer.ts", import.meta.url).pathname;
   const child = spawnNode(script, [options.connectionString, options.hub, options.consumerGroup, JSON.stringify(expected), String(options.maxBatchSize), String(options.prefetch)]);
+  const cpuBefore = process.cpuUsage();
   const sampler = new ProcessSampler();
   sampler.watch(child.pid);
   const timeout = setTimeout(() => child.child.kill("SIGKILL"), options.timeoutMs);
   const exit = await child.exited;
   clearTimeout(timeout);
   const [usage] = sampler.stop();
+  const cpu = process.cpuUsage(cpuBefore);
+  const brokerCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const line = child.output().split("\n").find((l) => l.startsWith("{"));
   if (exit.code !== 0 || line === undefined) {
     return { ...base, status: "failed", error: `exit ${exit.code ?? exit.signal}: ${child.output().slice(-300)}`, seconds: 0, recordsPerSecond: 0, mbPerSecond: 0, peakRssMb: (usage?.peakRssBytes ?? 0) / 2 ** 20, cpuSeconds: usage?.cpuSeconds ?? 0 };
@@ -51,5 +54,6 @@ export async function measureCeiling(name: string, options: CeilingOptions): Pro
     mbPerSecond: out.bytes / 1e6 / out.seconds,
     peakRssMb: (usage?.peakRssBytes ?? 0) / 2 ** 20,
     cpuSeconds: usage?.cpuSeconds ?? 0,
+    brokerCpuSeconds,
   };
 }

@@ -1,6 +1,6 @@
 // Samples child processes' RSS and CPU from /proc every 250 ms: what the worker
 // costs as the operating system sees it, independent of what it reports itself.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 export interface ProcessReading {
   readonly rssBytes: number;
@@ -87,4 +87,21 @@ export class ProcessSampler {
     this.#timer = undefined;
     return this.usage();
   }
+}
+
+/** Pids of live processes whose parent is `parentPid` and whose command line contains `needle`. */
+export function childPids(parentPid: number, needle: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== parentPid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(needle)) out.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ import type { E2eRun, RunMode } from "../report/results.ts";
 import { checkExactlyOnce, readBlobOutput } from "./blob-output.ts";
 import { type BenchChild, spawnNode } from "./child-process.ts";
 import type { PreloadResult } from "./preload.ts";
-import { ProcessSampler } from "./process-sampler.ts";
+import { childPids, ProcessSampler, readProcess } from "./process-sampler.ts";
 import { byLabel, histogramBuckets, histogramQuantile, type MetricSample, scrapeMetrics, sumOf } from "./prometheus-text.ts";
 
 export interface WorkerRunOptions {
@@ -37,8 +37,10 @@ export interface WorkerRunResult {
   readonly exitCodes: readonly (number | null)[];
   readonly checkpointsReached: boolean;
   readonly finalMetrics: readonly MetricSample[][];
-  /** CPU-seconds of this (bench + broker) process during the drain. */
+  /** CPU-seconds of this (bench + broker) process during the run. */
   readonly brokerCpuSeconds: number;
+  /** CPU-seconds of Azurite during the run. */
+  readonly azuriteCpuSeconds: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -106,6 +108,9 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
   let checkpointsReached = false;
   let finalScrapes: (MetricSample[] | null)[] = [];
   const cpuBefore = process.cpuUsage();
+  const azuritePids = childPids(process.pid, "azurite");
+  const azuriteCpu = () => azuritePids.reduce((sum, pid) => sum + (readProcess(pid)?.cpuSeconds ?? 0), 0);
+  const azuriteBefore = azuriteCpu();
   const spawnedAt = performance.now();
   try {
     if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
@@ -146,6 +151,7 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
     error = e instanceof Error ? e.message : String(e);
   }
   const brokerCpu = process.cpuUsage(cpuBefore);
+  const azuriteCpuSeconds = azuriteCpu() - azuriteBefore;
   const usage = sampler.stop();
   const exits = await Promise.all(children.map((c) => c.stop(20_000)));
   const seconds = doneAt > 0 && firstReceivedAt > 0 ? (doneAt - firstReceivedAt) / 1000 : 0;
@@ -173,6 +179,8 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
     cpuSeconds: usage.reduce((sum, u) => sum + u.cpuSeconds, 0),
     exactlyOnce,
     startupSeconds: firstReceivedAt > 0 ? (firstReceivedAt - spawnedAt) / 1000 : 0,
+    brokerCpuSeconds: (brokerCpu.user + brokerCpu.system) / 1e6,
+    azuriteCpuSeconds,
     deadLetters: finalScrapes.reduce((sum, s) => sum + (s === null ? 0 : (sumOf(s, "audit_enricher_dead_letters_total") ?? 0)), 0),
   };
   return {
@@ -182,6 +190,7 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
     checkpointsReached,
     finalMetrics: finalScrapes.map((s) => s ?? []),
     brokerCpuSeconds: (brokerCpu.user + brokerCpu.system) / 1e6,
+    azuriteCpuSeconds,
   };
 }
 

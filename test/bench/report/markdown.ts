@@ -64,6 +64,17 @@ function e2eSection(e2e: E2eResult, charts: Map<string, string>): string[] {
     `${CHART_DIR}/peak-rss.svg`,
     barChart({ title: "Peak RSS per process", unit: "MB", series: modes, groups: labels.map((label, i) => ({ label: groups[i]?.label ?? label, values: modes.map((mode) => e2e.runs.find((r) => `${r.partitions}p x${r.replicas}` === label && r.mode === mode && r.status === "ok")?.peakRssMb ?? null) })) }),
   );
+  lines.push("CPU-seconds by process over each run (the worker's include its start-up; the broker runs inside the bench process):", "");
+  lines.push(
+    ...table(
+      ["run", "start-up s", "drain s", "worker CPU s", "worker CPU / wall", "broker (bench process) CPU s", "Azurite CPU s"],
+      e2e.runs.map((r) => {
+        const wall = r.seconds + (r.startupSeconds ?? 0);
+        return [r.name, fixed(r.startupSeconds, 1), fixed(r.seconds, 1), fixed(r.cpuSeconds, 1), wall > 0 ? `${fixed((100 * r.cpuSeconds) / wall)}%` : "-", fixed(r.brokerCpuSeconds, 1), fixed(r.azuriteCpuSeconds, 1)];
+      }),
+    ),
+    "",
+  );
   lines.push(`![throughput](${CHART_DIR}/throughput.svg)`, "", `![peak RSS](${CHART_DIR}/peak-rss.svg)`, "");
   if (e2e.profile) {
     lines.push(`### Where the time goes (\`--cpu-prof\` of run "${e2e.profile.run}")`, "");

@@ -38,6 +38,10 @@ export interface E2eRun {
   readonly deadLetters?: number;
   /** Process start to the first record received (not part of `seconds`). */
   readonly startupSeconds?: number;
+  /** CPU-seconds of the bench process (which hosts the broker) over the run. */
+  readonly brokerCpuSeconds?: number;
+  /** CPU-seconds of Azurite over the run. */
+  readonly azuriteCpuSeconds?: number;
 }
 
 export interface ProfileEntry {
