@@ -17,7 +17,8 @@ Subcommands:
                              (repairs the scrambled 2018 layout; --as-published skips the repair)
   diff <page.md|file.tsv>    what an import would change, without writing
   build                      compile sources, additions, aliases and policy into index.json
-  check                      exit 1 when index.json does not match its sources
+  check                      exit 1 when index.json does not match its sources, or a
+                             source does not match a fresh import of its raw/ input
   stats [--json]             rows per source, and activities, ambiguity and levels of the index
 
 Options:
@@ -70,12 +71,29 @@ function build(dir: string): number {
   return 0;
 }
 
+/** Each source file must be exactly what importing its raw input (kept in raw/) produces. */
+function staleSources(dir: string): string[] {
+  const problems: string[] = [];
+  for (const source of readCatalogInputs(dir).sources) {
+    const raw = join(dir, "raw", source.file.meta.input);
+    if (!existsSync(raw)) continue;
+    const fresh = importReference(raw, readFileSync(raw, "utf8"), { name: source.name, asPublished: !source.file.meta.repaired });
+    if (formatSourceFile(fresh.file) !== readFileSync(source.path, "utf8")) {
+      problems.push(`${source.path}: differs from a fresh import of ${raw}; run 'audit-enricher catalog import ${raw}'`);
+    }
+  }
+  return problems;
+}
+
 function check(dir: string): number {
   const path = join(dir, ARTIFACT_FILE);
+  const sourceProblems = staleSources(dir);
+  for (const problem of sourceProblems) process.stderr.write(`${problem}\n`);
   const expected = compileCatalog(readCatalogInputs(dir));
   const { text, version } = serializeArtifact(expected);
   const actualText = existsSync(path) ? readFileSync(path, "utf8") : "";
   if (actualText === text) {
+    if (sourceProblems.length > 0) return 1;
     out(`${path}: up to date (version ${version})`);
     return 0;
   }

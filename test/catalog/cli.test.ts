@@ -106,6 +106,15 @@ describe("audit-enricher catalog", () => {
     expect(JSON.parse(found.stdout)).toMatchObject({ recognized: true, match: "normalized", serviceArea: "Core Directory" });
   });
 
+  it("check fails when a source file no longer matches a fresh import of its raw input", () => {
+    const dir = copyCatalog("stale-source");
+    const source = join(dir, "sources/reference-2024-10-04.tsv");
+    writeFileSync(source, readFileSync(source, "utf8").replace("\tCreate program\t", "\tCreate programme\t"));
+    const result = cli(["catalog", "check", "--dir", dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${source}: differs from a fresh import of ${join(dir, "raw/audit-activity-reference-2024-10-04.tsv")}`);
+  });
+
   it("imports the 2024 TSV without repair", () => {
     const dir = copyCatalog("tsv");
     const result = cli(["catalog", "import", TSV_2024, "--dir", dir]);
