@@ -12,7 +12,6 @@ import { REDACTED } from "./secret.ts";
 
 export type { Logger } from "pino";
 export type LogLevel = LevelWithSilent;
-export const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 export interface LoggerOptions {
   readonly level: LogLevel;

@@ -97,6 +97,17 @@ describe("health server", () => {
     await expect(fetch(url("/healthz"))).rejects.toThrow();
   });
 
+  it("keeps one ready series when a server is restarted on the same registry", async () => {
+    const registry = createRegistry({ defaultMetrics: false });
+    const first = await startHealthServer({ host: "127.0.0.1", port: 0, registry, readiness: () => READY });
+    await first.close();
+    const second = await startHealthServer({ host: "127.0.0.1", port: 0, registry, readiness: () => ({ ready: false, checks: {} }) });
+    servers.push(second);
+    const text = await (await fetch(`http://127.0.0.1:${second.port}/metrics`)).text();
+    expect(text.match(/^audit_enricher_ready /gm)).toHaveLength(1);
+    expect(text).toMatch(/^audit_enricher_ready 0$/m);
+  });
+
   it("fails to start, with the OS error, when the port is taken", async () => {
     const { server } = await start(() => READY);
     await expect(
