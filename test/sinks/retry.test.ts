@@ -91,10 +91,11 @@ describe("error classification", () => {
     expect(isTransientHttpError(new SinkError("existing_object_unreadable", "x"))).toBe(false);
   });
 
-  it("Event Hubs: the SDK's retryable flag decides; socket errors are transient", () => {
+  it("Event Hubs: the SDK's retryable flag decides; unmarked failures are transient, programming errors are not", () => {
     expect(isTransientHubError(err({ name: "MessagingError", retryable: true }))).toBe(true);
     expect(isTransientHubError(err({ name: "MessagingError", retryable: false }))).toBe(false);
     expect(isTransientHubError(err({ code: "ECONNRESET" }))).toBe(true);
+    expect(isTransientHubError(new Error("Failed to connect"))).toBe(true);
     expect(isTransientHubError(new TypeError("bug"))).toBe(false);
   });
 });

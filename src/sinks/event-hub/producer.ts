@@ -22,14 +22,16 @@ export interface ProducerClientLike {
 
 /**
  * The SDK marks its MessagingErrors `retryable` (server busy, timeouts, link
- * detached, connection lost); entity-not-found, unauthorized and size errors are
- * not. Socket errors below the SDK are transient.
+ * detached, connection lost); entity-not-found, unauthorized and size errors
+ * are marked not retryable. Some connection failures surface unwrapped (rhea's
+ * "Failed to connect" when the peer closes during open): anything that is not
+ * marked permanent and is not a programming error is retried, because giving
+ * up on a send means rejecting records, while retrying shows as unhealthy.
  */
 export function isTransientHubError(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const retryable = (err as { retryable?: unknown }).retryable;
   if (typeof retryable === "boolean") return retryable;
   if (networkCodeOf(err) !== undefined) return true;
-  const name = (err as { name?: unknown }).name;
-  return name === "TimeoutError" || name === "ServiceUnavailableError" || name === "ServerBusyError";
+  return !(err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError);
 }

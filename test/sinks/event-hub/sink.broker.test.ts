@@ -100,4 +100,62 @@ describe("EventHubSink through the local broker", () => {
     const passedThrough = received.find((e) => e.messageId === "source.example/audit/1/42/2")!;
     expect(passedThrough.properties ?? {}).toEqual({});
   });
+
+  it("keeps every record through rejected sends (beyond the SDK's own retries) and dropped connections", async () => {
+    const hub = `sink-faults-${randomUUID().slice(0, 8)}`;
+    const control = new BrokerControlClient(inject("brokerControlUrl"));
+    await control.createHub(hub, 2);
+    cleanups.push(() => control.clearFaults());
+    const connectionString = `${inject("eventHubsConnectionString")};EntityPath=${hub}`;
+    const producer = new EventHubProducerClient(connectionString, {
+      retryOptions: { ...testRetryOptions, maxRetries: 1, retryDelayInMs: 50, maxRetryDelayInMs: 50 },
+    });
+    const registry = new Registry();
+    const sink = new EventHubSink({
+      producer,
+      source: { namespace: "source.example", hub: "audit" },
+      registry,
+      maxBatchRecords: 20,
+      maxDelayMs: 10,
+      backoff: { initialDelayMs: 50, maxDelayMs: 200 },
+    });
+    cleanups.push(() => sink.stop(Date.now() + 5_000));
+
+    const writes: Promise<void>[] = [];
+    for (let seq = 0; seq < 50; seq++) writes.push(sink.write(eventRecords("0", seq, 2)));
+    await Promise.all(writes.splice(0));
+    // More rejections than the SDK retries: the sink's own retry loop must carry it.
+    await control.rejectSends(6, { condition: "com.microsoft:server-busy", description: "injected" }, hub);
+    for (let seq = 50; seq < 100; seq++) writes.push(sink.write(eventRecords("0", seq, 2)));
+    await Promise.all(writes.splice(0));
+    // 6 rejections, 2 SDK attempts per send: the sink itself retried (and was unhealthy meanwhile).
+    expect(await registry.getSingleMetricAsString("audit_enricher_sink_failures_total")).toMatch(
+      /audit_enricher_sink_failures_total\{sink="event_hub",retryable="true"\} [1-9]/,
+    );
+    expect(sink.healthy()).toBe(true);
+    await control.dropConnections(hub);
+    for (let seq = 100; seq < 150; seq++) writes.push(sink.write(eventRecords("0", seq, 2)));
+    await Promise.all(writes);
+
+    const consumer = new EventHubConsumerClient("$Default", connectionString, { retryOptions: testRetryOptions });
+    cleanups.push(() => consumer.close());
+    const ids: string[] = [];
+    const subscription = consumer.subscribe(
+      {
+        processEvents: async (events) => {
+          for (const event of events) ids.push(String(event.messageId));
+        },
+        processError: async () => {},
+      },
+      { startPosition: earliestEventPosition, maxBatchSize: 500, maxWaitTimeInSeconds: 1 },
+    );
+    cleanups.push(() => subscription.close());
+    const deadline = Date.now() + 30_000;
+    while (new Set(ids).size < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // At-least-once: a re-sent batch may repeat ids, but the first occurrences are complete and in order.
+    const firstSeen = [...new Set(ids)];
+    const expectedIds: string[] = [];
+    for (let seq = 0; seq < 150; seq++) for (let r = 0; r < 2; r++) expectedIds.push(`source.example/audit/0/${seq}/${r}`);
+    expect(firstSeen).toEqual(expectedIds);
+  });
 });
