@@ -83,6 +83,13 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     bySender.get(sender)?.release();
     connections.get(context.connection)?.removeReplyLink(sender);
   });
+  // Ending a session ends its links without a detach for each.
+  container.on("session_close", (context: EventContext) => {
+    const conn = connections.get(context.connection);
+    for (const link of consumerLinks.get(conn as BrokerConnection) ?? []) {
+      if ((link.sender as unknown as { session: unknown }).session === context.session) link.release();
+    }
+  });
   container.on("disconnected", (context: EventContext) => forget(context.connection));
   container.on("connection_close", (context: EventContext) => forget(context.connection));
   // Link and connection errors from clients are normal (they detach with errors too); never crash.
