@@ -70,6 +70,7 @@ export class AlertsSink implements Sink<OutputRecord> {
   readonly #maxBatch: number;
   readonly #maxDelayMs: number;
   #sending = false;
+  #inflight: Promise<void> | undefined;
   #forced = false;
   #timer: NodeJS.Timeout | undefined;
   #windowTimer: NodeJS.Timeout | undefined;
@@ -135,11 +136,12 @@ export class AlertsSink implements Sink<OutputRecord> {
     return Promise.all(waits).then(() => this.#metrics.acknowledged(enqueued));
   }
 
+  /** Delivers everything queued, window summaries included (they have no write promise to wait on). */
   async flush(): Promise<void> {
-    const waits = this.#queue.map((q) => q.done?.settled);
     this.#forced = true;
-    await this.#pump();
-    await Promise.all(waits);
+    while (!this.#abort.signal.aborted && (this.#queue.length > 0 || this.#inflight !== undefined)) {
+      await this.#pump();
+    }
   }
 
   stop(deadline: number): Promise<void> {
@@ -186,8 +188,17 @@ export class AlertsSink implements Sink<OutputRecord> {
     this.#timer.unref();
   }
 
-  async #pump(): Promise<void> {
-    if (this.#sending || this.#abort.signal.aborted) return;
+  #pump(): Promise<void> {
+    if (this.#inflight !== undefined) return this.#inflight;
+    if (this.#abort.signal.aborted) return Promise.resolve();
+    const run = this.#drain().finally(() => {
+      this.#inflight = undefined;
+    });
+    this.#inflight = run;
+    return run;
+  }
+
+  async #drain(): Promise<void> {
     this.#sending = true;
     try {
       while (this.#queue.length > 0 && (this.#forced || this.#queue.length >= this.#maxBatch)) {

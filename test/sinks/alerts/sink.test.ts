@@ -12,8 +12,10 @@ class FakeDestination implements AlertDestination {
   failures = 0;
   permanent = false;
 
-  async deliver(alerts: readonly Alert[]): Promise<void> {
+  async deliver(alerts: readonly Alert[], signal: AbortSignal): Promise<void> {
     await new Promise((r) => setImmediate(r));
+    // Like a real request: an abort (stop past its deadline) loses the delivery.
+    if (signal.aborted) throw new Error("aborted");
     if (this.permanent) throw Object.assign(new Error("bad request"), { permanent: true });
     if (this.failures > 0) {
       this.failures--;
