@@ -91,7 +91,15 @@ export class Pipeline {
     const state = this.#partitions.get(partitionId);
     if (state === undefined || state.abort.signal.aborted) return;
     const partition = this.#o.metrics.partitionLabel(partitionId);
-    for (const event of events) this.#dispatch(state, partition, event);
+    for (const event of events) {
+      const last = state.watermark.lastReceived;
+      // The SDK resumes links after the last event seen; a repeat would be its bug, never worth a crash.
+      if (last !== undefined && event.position.sequenceNumber <= last) {
+        this.#log.warn({ partition: partitionId, sequenceNumber: event.position.sequenceNumber, lastReceived: last }, "event received twice; ignoring the repeat");
+        continue;
+      }
+      this.#dispatch(state, partition, event);
+    }
     const last = state.watermark.lastReceived;
     if (last !== undefined) {
       this.#o.metrics.lastReceived.set({ partition }, last);
