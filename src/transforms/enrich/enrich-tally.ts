@@ -21,7 +21,8 @@ export class EnrichTally {
       case "enriched":
         this.enriched++;
         if (outcome.enrichment.recognized) this.recognized++;
-        if (outcome.facts.activitySource !== "activityDisplayName") this.fellBackToOperationName++;
+        // From the enrichment, not facts: facts parse the record and are for alerts only.
+        if (outcome.enrichment.activitySource !== undefined) this.fellBackToOperationName++;
         this.bySensitivity[outcome.enrichment.sensitivity]++;
         break;
       case "passed_through":

@@ -36,8 +36,17 @@ function bomLength(b: Buffer): number {
   return b.length >= 3 && b[0] === BOM[0] && b[1] === BOM[1] && b[2] === BOM[2] ? 3 : 0;
 }
 
+const resolved = new WeakMap<Partial<DecodeLimits>, DecodeLimits>();
+
+/** The limits with defaults filled in; memoized per limits object, as callers pass the same one per message. */
 export function resolveLimits(limits: Partial<DecodeLimits> | undefined): DecodeLimits {
-  return limits === undefined ? DEFAULT_DECODE_LIMITS : { ...DEFAULT_DECODE_LIMITS, ...limits };
+  if (limits === undefined) return DEFAULT_DECODE_LIMITS;
+  let full = resolved.get(limits);
+  if (full === undefined) {
+    full = { ...DEFAULT_DECODE_LIMITS, ...limits };
+    resolved.set(limits, full);
+  }
+  return full;
 }
 
 interface Stage {
