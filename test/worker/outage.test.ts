@@ -80,4 +80,33 @@ describe("worker: Blob Storage outage", () => {
     console.log(`outage ${Math.round((Date.now() - downAt) / 1000)} s incl. recovery; unready checks: ${unready.failing.join(",")}; checkpoint held at ${held}: ${JSON.stringify(result)}`);
     expect(result).toMatchObject({ missing: 0, duplicates: 0, unexpected: 0 });
   });
+
+  it("SIGTERM while storage is down still exits 0 within the grace period, and the checkpoint never passes what was not written", { timeout: 60_000 }, async () => {
+    azurite = await Azurite.start();
+    const storage = azurite.connectionString;
+    const hub = await createHub(1);
+    const container = uniqueName("grace");
+    const stream = new AuditStream(65, 200, 1);
+    const worker = workers.start(workerEnv(hub, container, { AUDIT_ENRICHER_STORAGE_CONNECTION_STRING: storage, AUDIT_ENRICHER_SHUTDOWN_GRACE_SECONDS: "4" }));
+    await worker.healthPort();
+    await stream.publishNext(hub, 0.5);
+    await waitUntil(async () => (await checkpoints(storage, container, hub.hub).catch(() => new Map())).get("0") === stream.publishedLast(0), 30_000, "first half checkpointed");
+    await azurite.stop();
+    await stream.publishNext(hub, 1);
+    await sleep(1_500);
+    const stopAt = Date.now();
+    worker.kill("SIGTERM");
+    const { code } = await worker.exited;
+    const seconds = (Date.now() - stopAt) / 1000;
+    expect(code).toBe(0);
+    // A deadline, not a speed: the grace period (4 s) plus process start-up slack.
+    expect(seconds).toBeLessThan(4 + 3);
+    expect(worker.logs.some((l) => l.msg === "grace period elapsed; unacknowledged records will be replayed from the checkpoint")).toBe(true);
+    await azurite.start();
+    const held = (await checkpoints(storage, container, hub.hub)).get("0")!;
+    const present = new Set(await deliveredIds(storage, container));
+    const covered = stream.partitions[0]!.idsBySequence.slice(0, held + 1).flat();
+    expect(covered.filter((id) => !present.has(id))).toEqual([]);
+    console.log(`grace: SIGTERM with storage down → exit ${code} in ${seconds.toFixed(1)} s; checkpoint ${held} of ${stream.publishedLast(0)} received`);
+  });
 });
