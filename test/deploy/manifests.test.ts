@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.ts";
 import { allSettings } from "../../src/config/schema.ts";
 import { HEALTH_PATHS } from "../../src/health/server.ts";
+import { unknownFields } from "./strict-fields.ts";
 import { find, kubectlAvailable, type Manifest, manifestFiles, parseManifests, readRepoFile, render, shippedQueries, validateManifest } from "./manifests.ts";
 
 const HAS_KUBECTL = kubectlAvailable();
@@ -58,6 +59,18 @@ describe.skipIf(!HAS_KUBECTL)("kustomize renders", () => {
       expect(manifests.map((m) => m.kind)).toEqual(expect.arrayContaining(["ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy"]));
     });
   }
+  it("no rendered object carries a field its Kubernetes or CRD type does not know (typos included)", () => {
+    const manifests = [...render("deploy/base"), ...render("deploy/overlays/production")];
+    const deployment = find(render("deploy/base"), "Deployment") as unknown as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    // A control: the same Deployment with one misspelled security field must be caught.
+    const typo = structuredClone(deployment);
+    const container = typo.spec.template.spec.containers[0] as { securityContext: Record<string, unknown> };
+    container.securityContext = { ...container.securityContext, readOnlyRootFileSystem: true };
+    const problems = unknownFields([...manifests, { ...(typo as unknown as Manifest), metadata: { name: "typo-control" } }]);
+    expect(problems.filter((p) => p.manifest !== "Deployment/typo-control")).toEqual([]);
+    expect(problems.map((p) => p.message).join("\n")).toMatch(/readOnlyRootFileSystem/);
+  }, 60_000);
+
   it("the production overlay adds monitoring, dashboard and KEDA, all in one namespace", () => {
     const manifests = render("deploy/overlays/production");
     expect(manifests.map((m) => m.kind)).toEqual(expect.arrayContaining(["Namespace", "ServiceMonitor", "PrometheusRule", "ScaledObject", "TriggerAuthentication"]));
