@@ -60,7 +60,10 @@ export function workerEnv(options: WorkerTarget, metricsPort: number): NodeJS.Pr
     AUDIT_ENRICHER_BLOB_CONTAINER: options.container,
     AUDIT_ENRICHER_METRICS_HOST: "127.0.0.1",
     AUDIT_ENRICHER_METRICS_PORT: String(metricsPort),
-    AUDIT_ENRICHER_LOAD_BALANCING_STRATEGY: "greedy",
+    // The worker's default strategy. Greedy made both replicas claim every partition at once;
+    // the losers' links were stolen and one receiver failed with a non-retryable error, leaving
+    // its partition unread until the ownership expired (60 s). See REPORT.md's notes.
+    AUDIT_ENRICHER_LOAD_BALANCING_STRATEGY: "balanced",
     AUDIT_ENRICHER_LOAD_BALANCING_INTERVAL_MS: "500",
     AUDIT_ENRICHER_EVENTHUB_RETRY_DELAY_MS: "200",
     AUDIT_ENRICHER_CATALOG_WATCH: "false",

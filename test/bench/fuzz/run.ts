@@ -33,6 +33,8 @@ bounded, alerts stayed aggregated and no log line holds a secret.
 const log = (message: string) => process.stderr.write(`[fuzz:e2e ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FUZZ_ID = /FUZZ-\d+-\d+/;
+/** Short aggregation windows, so several close during the run and the last one before the stop. */
+const ALERT_WINDOW_SECONDS = 10;
 
 async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -66,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const port = await freePort();
     const container = "fuzz-output";
-    const env = { ...BENCH_WORKER_ENV, AUDIT_ENRICHER_BLOB_PREFIX: "enriched", AUDIT_ENRICHER_DEAD_LETTER_PREFIX: "dead-letter", AUDIT_ENRICHER_ALERT_DESTINATION: "blob", AUDIT_ENRICHER_ALERT_BLOB_PREFIX: "alerts" };
+    const env = { ...BENCH_WORKER_ENV, AUDIT_ENRICHER_BLOB_PREFIX: "enriched", AUDIT_ENRICHER_DEAD_LETTER_PREFIX: "dead-letter", AUDIT_ENRICHER_ALERT_DESTINATION: "blob", AUDIT_ENRICHER_ALERT_BLOB_PREFIX: "alerts", AUDIT_ENRICHER_ALERT_WINDOW_SECONDS: String(ALERT_WINDOW_SECONDS) };
     const worker = spawnNode("src/cli.ts", ["run"], {
       env: workerEnv({ mode: "enriched", eventHubConnectionString: services.broker.connectionString(), hub, consumerGroup: "fuzz", storageConnectionString: services.azurite.connectionString, container, env }, port),
       keepOutputBytes: 256 * 1024,
@@ -111,6 +113,8 @@ async function main(argv: string[]): Promise<number> {
       }
       await sleep(500);
     }
+    // Let the last aggregation window close and its alerts be written before stopping.
+    if (done) await sleep((ALERT_WINDOW_SECONDS + 3) * 1000);
     watching = false;
     await seriesWatch;
     const metrics = (await scrapeMetrics(url).catch(() => null)) ?? [];
