@@ -27,11 +27,18 @@ export function onProducerAttach(receiver: Receiver, conn: BrokerConnection, sta
   const address = receiver.target?.address ?? "";
   echoTermini(receiver);
   if (address === "$cbs") {
-    receiver.on("message", (c: EventContext) => handleCbsRequest(c.message!, conn, state.namespace.config, state.faults));
+    receiver.on("message", (c: EventContext) => {
+      // Settle every request: unsettled ones would pile up in the client's session window.
+      c.delivery?.accept();
+      handleCbsRequest(c.message!, conn, state.namespace.config, state.faults);
+    });
     return;
   }
   if (address === "$management") {
-    receiver.on("message", (c: EventContext) => handleManagementRequest(c.message!, conn, state.namespace, state.faults));
+    receiver.on("message", (c: EventContext) => {
+      c.delivery?.accept();
+      handleManagementRequest(c.message!, conn, state.namespace, state.faults);
+    });
     return;
   }
   const entity = parseEntityAddress(address);
