@@ -156,6 +156,8 @@ describe.skipIf(!HAS_KUBECTL)("the Deployment agrees with the code", () => {
     const sa = find(manifests, "ServiceAccount");
     const clientId = sa.metadata.annotations?.["azure.workload.identity/client-id"];
     expect(clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // The overlay's patches replaced the base's placeholder (a failed patch would keep it).
+    expect(clientId).not.toBe("00000000-0000-0000-0000-000000000000");
     expect(pod().labels["azure.workload.identity/use"]).toBe("true");
     expect(pod().spec.serviceAccountName).toBe(sa.metadata.name);
     const auth = find(manifests, "TriggerAuthentication") as unknown as { spec: { podIdentity: { provider: string; identityId: string } } };
@@ -298,9 +300,13 @@ describe("the Grafana dashboard", () => {
 });
 
 describe.skipIf(!HAS_KUBECTL)("the production overlay's image", () => {
-  it("is tagged with the package version", () => {
+  it("is the overlay's registry image, tagged with the package version", () => {
     const { version } = JSON.parse(readRepoFile("package.json")) as { version: string };
+    const overlay = parseManifests(readRepoFile("deploy/overlays/production/kustomization.yaml"), "kustomization.yaml")[0] as unknown as {
+      images: { name: string; newName: string; newTag: string }[];
+    };
     const [container] = podOf(render("deploy/overlays/production")).spec.containers;
-    expect(container?.image).toMatch(new RegExp(`:${version.replaceAll(".", "\\.")}$`));
+    expect(overlay.images[0]?.newTag).toBe(version);
+    expect(container?.image).toBe(`${overlay.images[0]?.newName}:${version}`);
   });
 });
