@@ -262,7 +262,11 @@ export class BlobSink implements Sink<OutputRecord> {
       state.fence = later?.firstSequenceNumber ?? Number.POSITIVE_INFINITY;
       head.probe = false;
     } catch (err) {
+      // Without the lookup nothing after this event may be written either: the next one probes again.
       this.#fail(state.take(1), err);
+      const next = state.events[0];
+      if (next !== undefined) next.probe = true;
+      else state.probeNext = true;
     }
   }
 

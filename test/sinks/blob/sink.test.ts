@@ -167,6 +167,25 @@ describe("BlobSink", () => {
     expect(seqs(container)).toEqual(range(15, 30));
   });
 
+  it("when the lookup fails permanently, rejects that event and looks up again before writing the next", async () => {
+    const container = new FakeContainer();
+    const first = blobSink(container);
+    await Promise.all([...writeRange(first, 0, 9), first.flush()]);
+    const list = container.listBlobsFlat.bind(container);
+    let failLists = 1;
+    container.listBlobsFlat = (options) => {
+      if (failLists-- > 0) throw Object.assign(new Error("AuthorizationFailure"), { statusCode: 403 });
+      return list(options);
+    };
+    const replay = blobSink(container);
+    const rejected = replay.write(eventRecords("0", 5));
+    const later = writeRange(replay, 6, 12);
+    await replay.flush();
+    await expect(rejected).rejects.toMatchObject({ statusCode: 403 });
+    await Promise.all(later);
+    expect(seqs(container)).toEqual(range(0, 12));
+  });
+
   it("re-probes after a rewind in the same sink (partition re-claimed from its checkpoint)", async () => {
     const container = new FakeContainer();
     const other = blobSink(container, { maxObjectRecords: 5 });
