@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # audit-enricher worker image.
 #   docker build -t audit-enricher:0.1.0 .
 #   docker run --read-only --tmpfs /tmp -e AUDIT_ENRICHER_... audit-enricher:0.1.0
