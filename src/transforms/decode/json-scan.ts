@@ -14,6 +14,8 @@
 // syntax, escapes, no raw control characters in strings); UTF-8 validity is
 // checked separately (isUtf8), so a span it accepts is what JSON.parse accepts.
 
+import { Buffer } from "node:buffer";
+
 export const SCAN_INVALID = -1;
 export const SCAN_TOO_DEEP = -2;
 /** The input ended inside a value. */

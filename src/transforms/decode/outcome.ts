@@ -137,6 +137,11 @@ export interface EnrichedOutcome extends OutcomeBase {
   /** One NDJSON line without its newline: the input record plus `enrichment`. */
   readonly line: Uint8Array;
   readonly enrichment: EnrichmentOutput;
+  /**
+   * Computed on first read by parsing `line` (the stage itself never parses an
+   * audit record whole): read it only for records that need it, e.g. alerts.
+   * It is a getter, so a spread copy of the outcome (`{...o}`) does not carry it.
+   */
   readonly facts: AlertFacts;
   readonly shape: RecordShape;
 }
