@@ -74,6 +74,7 @@ export function buildWorkerConfig(values: Values, problems: string[]): WorkerCon
   const alertHub = eventHubTarget(values, "AUDIT_ENRICHER_ALERT_EVENTHUB", "alert", destination === "hub", problems);
   const webhookUrl = values.AUDIT_ENRICHER_ALERT_WEBHOOK_URL as string | undefined;
   if (destination === "webhook" && webhookUrl === undefined) problems.push("AUDIT_ENRICHER_ALERT_WEBHOOK_URL: required when AUDIT_ENRICHER_ALERT_DESTINATION is webhook");
+  if (num("AUDIT_ENRICHER_SINK_RETRY_DELAY_MS") > num("AUDIT_ENRICHER_SINK_MAX_RETRY_DELAY_MS")) problems.push("AUDIT_ENRICHER_SINK_RETRY_DELAY_MS: must not exceed AUDIT_ENRICHER_SINK_MAX_RETRY_DELAY_MS");
   if (num("AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_RECORDS") > num("AUDIT_ENRICHER_MAX_INFLIGHT_RECORDS")) problems.push("AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_RECORDS: must not exceed AUDIT_ENRICHER_MAX_INFLIGHT_RECORDS");
   if (num("AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_BYTES") > num("AUDIT_ENRICHER_MAX_INFLIGHT_BYTES")) problems.push("AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_BYTES: must not exceed AUDIT_ENRICHER_MAX_INFLIGHT_BYTES");
   if (problems.length > 0 || eventHub === undefined || storage === undefined) return undefined;
@@ -118,6 +119,7 @@ export function buildWorkerConfig(values: Values, problems: string[]): WorkerCon
         flushIntervalMs: num("AUDIT_ENRICHER_FLUSH_INTERVAL_SECONDS") * 1000,
       },
       ...(outputHub ? { hub: outputHub } : {}),
+      retry: { initialDelayMs: num("AUDIT_ENRICHER_SINK_RETRY_DELAY_MS"), maxDelayMs: num("AUDIT_ENRICHER_SINK_MAX_RETRY_DELAY_MS") },
     },
     alerts: {
       destination,

@@ -56,6 +56,8 @@ export const settings = [
   { env: "AUDIT_ENRICHER_FLUSH_MAX_RECORDS", kind: integer({ min: 1, max: 1000000 }), default: "10000", description: "A blob object is written at this many records…" },
   { env: "AUDIT_ENRICHER_FLUSH_MAX_BYTES", kind: integer({ min: 1024, max: 1024 * MiB }), default: String(16 * MiB), description: "…or this many uncompressed bytes…" },
   { env: "AUDIT_ENRICHER_FLUSH_INTERVAL_SECONDS", kind: integer({ min: 1, max: 3600 }), default: "10", description: "…or when its oldest record is this old." },
+  { env: "AUDIT_ENRICHER_SINK_RETRY_DELAY_MS", kind: integer({ min: 10, max: 60000 }), default: "100", description: "First retry delay of a failing sink write (jittered, doubling)." },
+  { env: "AUDIT_ENRICHER_SINK_MAX_RETRY_DELAY_MS", kind: integer({ min: 100, max: 600000 }), default: "10000", description: "Ceiling of a sink's retry delay; transient failures are retried at this pace until they succeed (worker unready meanwhile)." },
   { env: "AUDIT_ENRICHER_OUTPUT_EVENTHUB_FQDN", kind: text(), description: "Output Event Hubs namespace (production identity) when OUTPUT is hub or both." },
   { env: "AUDIT_ENRICHER_OUTPUT_EVENTHUB_CONNECTION_STRING", kind: text(), secret: true, description: "Output Event Hubs connection string (development)." },
   { env: "AUDIT_ENRICHER_OUTPUT_EVENTHUB_NAME", kind: text(), description: "Output hub name (required with `_OUTPUT_EVENTHUB_FQDN`)." },

@@ -48,6 +48,8 @@ export interface WorkerConfig {
       readonly flushIntervalMs: number;
     };
     readonly hub?: EventHubTarget;
+    /** Backoff of every sink's retries: the delay has a ceiling, the attempts do not. */
+    readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
   };
   readonly alerts: {
     readonly destination: "hub" | "blob" | "webhook" | "none";

@@ -56,6 +56,7 @@ function alertDestination(config: WorkerConfig, blob: ReturnType<typeof containe
 export async function createSinks(config: WorkerConfig, deps: SinkDeps): Promise<WorkerSinks> {
   const out = config.output.blob;
   const { logger, registry, source } = deps;
+  const backoff = { initialDelayMs: config.output.retry.initialDelayMs, maxDelayMs: config.output.retry.maxDelayMs, jitter: 0.5 };
   const blobContainer = container(config, out.container);
   // Dead letters, blob alerts and gap exports live here whatever the primary output is.
   await blobContainer.createIfNotExists();
@@ -70,15 +71,16 @@ export async function createSinks(config: WorkerConfig, deps: SinkDeps): Promise
         maxObjectBytes: out.flushMaxBytes,
         maxObjectRecords: out.flushMaxRecords,
         maxObjectAgeMs: out.flushIntervalMs,
+        backoff,
       }),
     );
   }
   if (config.output.primary !== "blob") {
-    primary.push(new EventHubSink({ producer: createProducerClient(config.output.hub!, config), source, registry, logger: logger.child({ component: "event-hub-sink" }) }));
+    primary.push(new EventHubSink({ producer: createProducerClient(config.output.hub!, config), source, registry, logger: logger.child({ component: "event-hub-sink" }), backoff }));
   }
-  const deadLetter = new DeadLetterSink({ container: blobContainer, prefix: out.deadLetterPrefix, registry, logger: logger.child({ component: "dead-letter-sink" }) });
+  const deadLetter = new DeadLetterSink({ container: blobContainer, prefix: out.deadLetterPrefix, registry, logger: logger.child({ component: "dead-letter-sink" }), backoff });
   const destination = alertDestination(config, blobContainer);
-  const alerts = destination === undefined ? undefined : new AlertsSink({ destination, source, registry, logger: logger.child({ component: "alerts-sink" }), windowMs: config.alerts.windowMs });
+  const alerts = destination === undefined ? undefined : new AlertsSink({ destination, source, registry, logger: logger.child({ component: "alerts-sink" }), windowMs: config.alerts.windowMs, backoff });
   const gaps = new CatalogGapsExporter({
     target: { kind: "blob", container: blobContainer, prefix: config.catalog.gapsPrefix },
     intervalMs: config.catalog.gapsIntervalMs,

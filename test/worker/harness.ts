@@ -50,6 +50,7 @@ export function workerEnv(hub: TestHub, container: string, extra: Record<string,
     AUDIT_ENRICHER_METRICS_PORT: "0",
     AUDIT_ENRICHER_ALERT_DESTINATION: "none",
     AUDIT_ENRICHER_SHUTDOWN_GRACE_SECONDS: "15",
+    AUDIT_ENRICHER_SINK_MAX_RETRY_DELAY_MS: "1000",
     ...extra,
   };
 }

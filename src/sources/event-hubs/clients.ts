@@ -18,10 +18,16 @@ export function hasEntityPath(connectionString: string): boolean {
   return /(?:^|;)\s*EntityPath\s*=/i.test(connectionString);
 }
 
+// Checkpoint and ownership writes repeat on their own cadence (checkpointer, load-balancing loop),
+// so a long SDK retry chain only delays noticing an outage and recovering from it.
+const CHECKPOINT_STORE_RETRY = { maxTries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2_000, tryTimeoutInMs: 30_000 };
+
+/** The client behind the checkpoint store (checkpoints and partition ownership). */
 export function createBlobServiceClient(target: StorageTarget): BlobServiceClient {
+  const options = { retryOptions: CHECKPOINT_STORE_RETRY };
   return target.auth === "credential"
-    ? new BlobServiceClient(target.accountUrl, azureCredential())
-    : BlobServiceClient.fromConnectionString(target.connectionString.reveal());
+    ? new BlobServiceClient(target.accountUrl, azureCredential(), options)
+    : BlobServiceClient.fromConnectionString(target.connectionString.reveal(), options);
 }
 
 export function retryOptions(config: WorkerConfig) {
