@@ -1,5 +1,5 @@
-// Blob sink throughput: `node test/sinks/blob/throughput.bench.ts [records] [recordsPerEvent]`.
-// The same enriched records (a real fixture record, ids varied, ~1.5 KB with
+// Blob sink throughput: `node test/sinks/blob/throughput.bench.ts [records] [recordsPerEvent] [partitions]`.
+// The same enriched records (a real fixture record, ids/times/names/addresses varied, ~1.6 KB with
 // enrichment) go through BlobSink three ways, side by side in one process:
 //   blackhole/gzip-6 and blackhole/gzip-1: uploads discarded: the sink's own CPU
 //   (batching, concatenation, gzip) at two levels;
@@ -17,7 +17,7 @@ import type { OutputRecord } from "../../../src/sinks/sink.ts";
 
 const total = Number(process.argv[2] ?? 200_000);
 const recordsPerEvent = Number(process.argv[3] ?? 20);
-const partitions = 4;
+const partitions = Number(process.argv[4] ?? 4);
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/events/envelope-audit.json", import.meta.url), "utf8")) as {
   records: Record<string, unknown>[];
@@ -34,6 +34,34 @@ const enrichment = {
   catalogVersion: "sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
 };
 
+const activities = ["Add user", "Update user", "Delete user", "Add member to group", "Update application", "Add service principal", "Reset password (by admin)", "Add member to role"];
+const rand = (n: number) => Math.floor(Math.random() * n);
+
+/** The fixture record with what differs between real records varied (ids, times, names, addresses). */
+function variedRecord(i: number): Record<string, unknown> {
+  const properties = template.properties as Record<string, unknown>;
+  const correlationId = randomUUID();
+  const time = new Date(Date.UTC(2026, 10, 25, 20) + i * 25 + rand(1000)).toISOString();
+  return {
+    ...template,
+    time,
+    correlationId,
+    callerIpAddress: `198.51.${rand(256)}.${rand(256)}`,
+    properties: {
+      ...properties,
+      id: `Directory_${randomUUID().slice(0, 8).toUpperCase()}_${rand(100_000)}`,
+      correlationId,
+      activityDisplayName: activities[i % activities.length],
+      activityDateTime: time,
+      initiatedBy: { user: { id: randomUUID(), displayName: null, userPrincipalName: `admin${rand(500)}@contoso${rand(20)}.example`, ipAddress: `203.0.${rand(256)}.${rand(256)}`, roles: [] } },
+      targetResources: [
+        { id: randomUUID(), displayName: null, type: "User", userPrincipalName: `user${rand(100_000)}@contoso${rand(20)}.example`, groupType: null, modifiedProperties: [{ displayName: "AccountEnabled", oldValue: "[]", newValue: "[true]" }], administrativeUnits: [] },
+      ],
+    },
+    enrichment,
+  };
+}
+
 function buildEvents(): OutputRecord[][] {
   const events: OutputRecord[][] = [];
   const base = Date.UTC(2026, 10, 25, 20, 0, 0);
@@ -43,7 +71,7 @@ function buildEvents(): OutputRecord[][] {
     const position = { partitionId, sequenceNumber, offset: String(sequenceNumber * 4096), enqueuedTimeUtc: new Date(base + e) };
     const records: OutputRecord[] = [];
     for (let r = 0; r < recordsPerEvent; r++) {
-      const line = Buffer.from(JSON.stringify({ ...template, correlationId: randomUUID(), id: randomUUID(), enrichment }));
+      const line = Buffer.from(JSON.stringify(variedRecord(e * recordsPerEvent + r)));
       records.push({ position, recordIndex: r, line, enrichment });
     }
     events.push(records);
@@ -51,20 +79,28 @@ function buildEvents(): OutputRecord[][] {
   return events;
 }
 
+let uploadedBytes = 0;
 const blackhole: ContainerClientLike = {
-  getBlockBlobClient: () => ({ upload: async () => undefined, getProperties: async () => ({}) }),
+  getBlockBlobClient: () => ({
+    upload: async (body: Buffer) => {
+      uploadedBytes += body.length;
+    },
+    getProperties: async () => ({}),
+  }),
   async *listBlobsFlat() {},
 };
 
 async function run(name: string, container: ContainerClientLike, gzipLevel: number, events: OutputRecord[][], bytes: number) {
   const sink = new BlobSink({ container, prefix: `bench-${name}`, registry: new Registry(), gzipLevel, maxObjectAgeMs: 1_000 });
+  uploadedBytes = 0;
   const started = performance.now();
   const writes = events.map((records) => sink.write(records));
   await sink.flush();
   await Promise.all(writes);
   const seconds = (performance.now() - started) / 1000;
   await sink.stop(Date.now() + 5_000);
-  return { run: name, gzipLevel, records: total, seconds: seconds.toFixed(2), recordsPerSecond: Math.round(total / seconds), mbPerSecond: (bytes / 1e6 / seconds).toFixed(1) };
+  const ratio = uploadedBytes > 0 ? (bytes / uploadedBytes).toFixed(1) : "-";
+  return { run: name, gzipLevel, seconds: seconds.toFixed(2), recordsPerSecond: Math.round(total / seconds), mbPerSecond: (bytes / 1e6 / seconds).toFixed(1), compression: ratio };
 }
 
 const events = buildEvents();
