@@ -74,6 +74,13 @@ export class Pipeline {
 
   /** A partition was claimed (processInitialize). */
   open(partitionId: string): void {
+    // Claimed again without a close (should not happen): retire the old state so its timer cannot checkpoint.
+    const stale = this.#partitions.get(partitionId);
+    if (stale !== undefined) {
+      stale.abort.abort();
+      void stale.checkpointer.close({ final: false });
+      this.#budget.release(partitionId, stale.inflight.records, stale.inflight.bytes);
+    }
     const watermark = new PartitionWatermark(partitionId);
     const metrics = this.#o.metrics;
     const checkpointer = new PartitionCheckpointer(watermark, this.#o.storeCheckpoint, this.#o.checkpoint, {

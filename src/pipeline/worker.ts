@@ -33,6 +33,7 @@ export class Worker {
   #pipeline: Pipeline | undefined;
   #health: HealthServer | undefined;
   #stopping: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
   readonly #checkpointFailing = new Set<string>();
 
   constructor(deps: WorkerDeps) {
@@ -44,7 +45,12 @@ export class Worker {
   }
 
   /** Starts everything; throws on a fatal start-up problem (bad catalog, unreachable storage). */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     const { config, logger, registry } = this.#deps;
     const metrics = new PipelineMetrics(registry);
     this.#health = await startHealthServer({ host: config.operations.metricsHost, port: config.operations.metricsPort, registry, readiness: () => this.readiness() });
@@ -125,6 +131,8 @@ export class Worker {
   async #stop(deadline: number): Promise<void> {
     const { logger } = this.#deps;
     logger.info({ graceMs: Math.max(0, deadline - Date.now()) }, "stopping: no new events; flushing sinks and checkpointing");
+    // A stop during start-up waits for it (bounded), so nothing subscribes after the stop.
+    if (this.#starting !== undefined) await withDeadline(this.#starting, deadline);
     this.#catalog?.stop();
     // Closing the subscription runs processClose for every owned partition: flush, wait for acks, final checkpoint.
     await this.#source?.stop(deadline);

@@ -32,6 +32,16 @@ describe("audit-enricher run: configuration", () => {
     expect(worker.stderr + JSON.stringify(worker.logs)).not.toContain("VERYSECRET");
   });
 
+  it("a fatal start-up problem (missing catalog artifact) exits 1 with the reason logged", async () => {
+    const hub = await createHub(1);
+    const worker = workers.start(workerEnv(hub, uniqueName("fatal"), { AUDIT_ENRICHER_CATALOG_PATH: "/nonexistent/index.json" }));
+    const { code } = await worker.exited;
+    expect(code).toBe(1);
+    const fatal = worker.logs.find((l) => l.msg === "worker failed to start");
+    expect(fatal?.err).toMatchObject({ code: "CATALOG_ARTIFACT_MISSING" });
+    expect(worker.logs.at(-1)).toMatchObject({ msg: "exiting", exitCode: 1 });
+  });
+
   it("answers --help with exit 0 and a stray argument with exit 2", () => {
     const help = spawnSync(process.execPath, ["src/cli.ts", "run", "--help"], { cwd: REPO_ROOT, encoding: "utf8" });
     expect(help.status).toBe(0);
