@@ -1,6 +1,6 @@
 // `audit-enricher run` as a child process: configuration errors, a mixed stream
 // of every shape with poison messages, readiness and metrics, graceful SIGTERM.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { REPO_ROOT, createHub, fetchText, publish, readCheckpoints, readObjects, uniqueName, WorkerProcess, Workers, waitUntil, workerEnv } from "./harness.ts";
 import { shapeMessages } from "./shapes.ts";
@@ -40,6 +40,19 @@ describe("audit-enricher run: configuration", () => {
     const fatal = worker.logs.find((l) => l.msg === "worker failed to start");
     expect(fatal?.err).toMatchObject({ code: "CATALOG_ARTIFACT_MISSING" });
     expect(worker.logs.at(-1)).toMatchObject({ msg: "exiting", exitCode: 1 });
+  });
+
+  it("an unhandled rejection is logged and leads to an orderly stop with exit 1", async () => {
+    const hub = await createHub(1);
+    const base: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
+    const child = spawn(process.execPath, ["test/worker/fixtures/unhandled-rejection.ts"], { cwd: REPO_ROOT, env: { ...base, ...workerEnv(hub, uniqueName("reject")) }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const lines = out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { msg: string; err?: { message: string } });
+    expect(code).toBe(1);
+    expect(lines.find((l) => l.msg === "unhandled promise rejection; stopping")?.err?.message).toBe("injected failure from the test");
+    expect(lines.some((l) => l.msg === "stopped")).toBe(true);
   });
 
   it("answers --help with exit 0 and a stray argument with exit 2", () => {
