@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/load.ts";
 
@@ -83,5 +86,23 @@ describe("loadConfig", () => {
     const problems = problemsOf({ ...devEnv, AUDIT_ENRICHER_ALERT_DESTINATION: "webhook", AUDIT_ENRICHER_ALERT_WEBHOOK_URL: "not a url?token=HOOKSECRET" });
     expect(problems.join("\n")).toContain("AUDIT_ENRICHER_ALERT_WEBHOOK_URL: invalid value");
     expect(problems.join("\n")).not.toContain("HOOKSECRET");
+  });
+
+  it("reads a JSON config file named by AUDIT_ENRICHER_CONFIG_FILE; the environment wins; unknown keys are errors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "config-file-"));
+    try {
+      const file = join(dir, "worker.json");
+      writeFileSync(file, JSON.stringify({ ...devEnv, AUDIT_ENRICHER_OUTPUT: "blob", AUDIT_ENRICHER_MAX_BATCH_SIZE: 250, AUDIT_ENRICHER_ALERT_UNRECOGNIZED: false }));
+      const config = loadConfig({ AUDIT_ENRICHER_CONFIG_FILE: file, AUDIT_ENRICHER_MAX_BATCH_SIZE: "50" });
+      expect(config.source.maxBatchSize).toBe(50);
+      expect(config.alerts.unrecognized).toBe(false);
+      expect(config.source.eventHub.eventHubName).toBe("audit");
+      writeFileSync(file, JSON.stringify({ ...devEnv, AUDIT_ENRICHER_OUTPT: "hub" }));
+      expect(problemsOf({ AUDIT_ENRICHER_CONFIG_FILE: file })).toEqual([`AUDIT_ENRICHER_OUTPT: unknown setting in ${file}`]);
+      writeFileSync(file, "{ not json");
+      expect(problemsOf({ ...devEnv, AUDIT_ENRICHER_CONFIG_FILE: file })[0]).toMatch(/^AUDIT_ENRICHER_CONFIG_FILE: cannot read JSON from/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
