@@ -81,8 +81,9 @@ describe("cpu profile summary", () => {
     const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
     const profile = {
       nodes: [
-        { id: 1, callFrame: frame("(root)", "") },
+        { id: 1, callFrame: frame("(root)", ""), children: [2, 7, 4, 5, 6] },
         { id: 2, callFrame: frame("(idle)", "") },
+        { id: 7, callFrame: frame("handle", "file:///work/main/src/pipeline/pipeline.ts"), children: [3] },
         { id: 3, callFrame: frame("processMessage", "file:///work/main/src/transforms/enrich/process-message.ts") },
         { id: 4, callFrame: frame("decode", "file:///work/main/node_modules/@azure/event-hubs/dist/esm/x.js") },
         { id: 5, callFrame: frame("(garbage collector)", "") },
@@ -94,6 +95,10 @@ describe("cpu profile summary", () => {
     expect(summary.byArea[0]).toEqual({ area: "ours: decode + enrich (src/transforms)", percent: 50 });
     expect(summary.byArea.map((a) => a.area)).toContain("Event Hubs SDK + AMQP (@azure/event-hubs, core-amqp, rhea)");
     expect(summary.topFunctions[0]!.area).toBe("processMessage src/transforms/enrich/process-message.ts:10");
+    expect([...summary.oursInclusive].sort((a, b) => a.area.localeCompare(b.area))).toEqual([
+      { area: "handle src/pipeline/pipeline.ts:10", percent: 50 },
+      { area: "processMessage src/transforms/enrich/process-message.ts:10", percent: 50 },
+    ]);
     expect(areaOf(frame("(idle)", ""))).toBeNull();
     expect(areaOf(frame("parse", ""))).toBe("V8 builtins (JSON, regexp, natives)");
   });

@@ -16,6 +16,7 @@ interface ProfileNode {
   readonly id: number;
   readonly callFrame: CallFrame;
   readonly hitCount?: number;
+  readonly children?: readonly number[];
 }
 
 interface CpuProfile {
@@ -54,22 +55,49 @@ function selfSamples(profile: CpuProfile): Map<number, number> {
 export interface ProfileSummary {
   readonly byArea: ProfileEntry[];
   readonly topFunctions: ProfileEntry[];
+  /** Our functions (src/) by inclusive time: the stage and everything it calls. */
+  readonly oursInclusive: ProfileEntry[];
+}
+
+function frameKey(frame: CallFrame): string {
+  const file = frame.url.replace(/^.*\/(node_modules\/|src\/)/, "$1");
+  return `${frame.functionName || "(anonymous)"} ${file ? `${file}:${frame.lineNumber + 1}` : "(native)"}`;
+}
+
+/** Inclusive samples per function of ours, counting a function once per stack (recursion-safe). */
+function oursInclusive(profile: CpuProfile, counts: Map<number, number>, into: Map<string, number>): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  for (const [id, n] of counts) {
+    if (n === 0 || areaOf(byId.get(id)?.callFrame ?? { functionName: "(idle)", url: "", lineNumber: 0 }) === null) continue;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (frame === undefined || !/\/src\//.test(frame.url)) continue;
+      const key = frameKey(frame);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      into.set(key, (into.get(key) ?? 0) + n);
+    }
+  }
 }
 
 export function summarizeProfile(profiles: readonly CpuProfile[], top = 12): ProfileSummary {
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
+  const inclusive = new Map<string, number>();
   let total = 0;
   for (const profile of profiles) {
     const counts = selfSamples(profile);
+    oursInclusive(profile, counts, inclusive);
     for (const node of profile.nodes) {
       const n = counts.get(node.id) ?? 0;
       const area = areaOf(node.callFrame);
       if (n === 0 || area === null) continue;
       total += n;
       areas.set(area, (areas.get(area) ?? 0) + n);
-      const file = node.callFrame.url.replace(/^.*\/(node_modules\/|src\/)/, "$1");
-      const key = `${node.callFrame.functionName || "(anonymous)"} ${file ? `${file}:${node.callFrame.lineNumber + 1}` : "(native)"}`;
+      const key = frameKey(node.callFrame);
       functions.set(key, (functions.get(key) ?? 0) + n);
     }
   }
@@ -77,7 +105,7 @@ export function summarizeProfile(profiles: readonly CpuProfile[], top = 12): Pro
     [...entries]
       .sort((a, b) => b[1] - a[1])
       .map(([area, n]) => ({ area, percent: total === 0 ? 0 : (100 * n) / total }));
-  return { byArea: percent(areas), topFunctions: percent(functions).slice(0, top) };
+  return { byArea: percent(areas), topFunctions: percent(functions).slice(0, top), oursInclusive: percent(inclusive).slice(0, top) };
 }
 
 export function summarizeProfiles(dir: string): ProfileSummary {

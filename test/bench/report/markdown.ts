@@ -94,6 +94,7 @@ function e2eSection(e2e: E2eResult, charts: Map<string, string>): string[] {
     lines.push(`### Where the time goes (\`--cpu-prof\` of run "${e2e.profile.run}")`, "");
     lines.push(...table(["area", "% of worker CPU samples"], e2e.profile.byArea.map((a) => [a.area, fixed(a.percent, 1)])), "");
     lines.push(...table(["hottest functions (self time)", "%"], e2e.profile.topFunctions.map((a) => [a.area, fixed(a.percent, 1)])), "");
+    if (e2e.profile.oursInclusive) lines.push(...table(["our functions, inclusive (with what they call)", "%"], e2e.profile.oursInclusive.map((a) => [a.area, fixed(a.percent, 1)])), "");
   }
   return lines;
 }

@@ -56,7 +56,12 @@ export interface E2eResult {
   readonly machine: MachineInfo;
   readonly settings: Record<string, string | number | boolean>;
   readonly runs: readonly E2eRun[];
-  readonly profile?: { readonly run: string; readonly byArea: readonly ProfileEntry[]; readonly topFunctions: readonly ProfileEntry[] };
+  readonly profile?: {
+    readonly run: string;
+    readonly byArea: readonly ProfileEntry[];
+    readonly topFunctions: readonly ProfileEntry[];
+    readonly oursInclusive?: readonly ProfileEntry[];
+  };
   readonly notes: readonly string[];
 }
 
