@@ -56,8 +56,9 @@ export class BrokerControlClient {
     await this.#call("POST", "/faults/resume-partition", { hub, partition });
   }
 
-  async clearFaults(): Promise<void> {
-    await this.#call("POST", "/faults/clear");
+  /** Clears all injected faults, or only those scoped to `hub` (safer beside parallel test files). */
+  async clearFaults(hub?: string): Promise<void> {
+    await this.#call("POST", "/faults/clear", { hub });
   }
 
   stats(): Promise<BrokerStats> {

@@ -34,6 +34,7 @@ export interface BrokerControl {
   failCbs(count: number, statusCode?: number, hub?: string): void;
   pausePartition(hub: string, partition: string): void;
   resumePartition(hub: string, partition: string): void;
-  clearFaults(): void;
+  /** Clears all injected faults, or only those scoped to `hub`. */
+  clearFaults(hub?: string): void;
   stats(): BrokerStats;
 }

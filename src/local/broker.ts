@@ -61,6 +61,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
     consumerLinks.delete(conn);
   };
 
+  container.on("connection_open", (context: EventContext) => void connOf(context.connection));
   container.on("receiver_open", (context: EventContext) => {
     onProducerAttach(context.receiver as Receiver, connOf(context.connection), state);
   });
@@ -170,7 +171,7 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
       state.faults.failCbs(count, { statusCode, description: "The server is busy (fault injection)." }, hub),
     pausePartition: (hub, partition) => state.faults.pause(hub, partition),
     resumePartition: (hub, partition) => state.faults.resume(hub, partition),
-    clearFaults: () => state.faults.clear(),
+    clearFaults: (hub) => state.faults.clear(hub),
     stats: () => ({ connections: connections.size, consumerLinks: state.owners.all().length, hubs: state.namespace.hubNames() }),
   };
 

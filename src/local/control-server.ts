@@ -39,7 +39,7 @@ function routes(control: BrokerControl): Array<[string, RegExp, Route]> {
     ["POST", /^\/faults\/fail-cbs$/, (b) => control.failCbs(count(b), num(b.statusCode), str(b.hub))],
     ["POST", /^\/faults\/pause-partition$/, (b) => control.pausePartition(reqStr(b.hub, "hub"), reqStr(b.partition, "partition"))],
     ["POST", /^\/faults\/resume-partition$/, (b) => control.resumePartition(reqStr(b.hub, "hub"), reqStr(b.partition, "partition"))],
-    ["POST", /^\/faults\/clear$/, () => control.clearFaults()],
+    ["POST", /^\/faults\/clear$/, (b) => control.clearFaults(str(b.hub))],
     ["GET", /^\/stats$/, () => control.stats()],
   ];
 }

@@ -78,11 +78,14 @@ export class FaultState {
     return () => this.#resumeListeners.delete(wake);
   }
 
-  clear(): void {
-    this.#sends = undefined;
-    this.#management = undefined;
-    this.#cbs = undefined;
-    this.#paused.clear();
+  /** Clears every fault, or only those scoped to `hub` (and its paused partitions). */
+  clear(hub?: string): void {
+    const h = hub?.toLowerCase();
+    const mine = (c: Counted<unknown> | undefined) => c !== undefined && (h === undefined || c.hub === h);
+    if (mine(this.#sends)) this.#sends = undefined;
+    if (mine(this.#management)) this.#management = undefined;
+    if (mine(this.#cbs)) this.#cbs = undefined;
+    for (const k of [...this.#paused]) if (h === undefined || k.startsWith(`${h}/`)) this.#paused.delete(k);
     for (const wake of this.#resumeListeners) wake();
   }
 }

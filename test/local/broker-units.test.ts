@@ -2,13 +2,14 @@
 // numbering and retention, and broker start/stop.
 import { createHmac } from "node:crypto";
 import { connect } from "node:net";
-import { EventHubProducerClient } from "@azure/event-hubs";
+import rhea from "rhea";
 import { describe, expect, it } from "vitest";
 import { startLocalBroker } from "../../src/local/broker.ts";
+import { FaultState } from "../../src/local/faults.ts";
 import { PartitionLog } from "../../src/local/partition-log.ts";
 import { verifySasToken } from "../../src/local/sas-token.ts";
 import { parseStartFilter, resolveStart } from "../../src/local/start-filter.ts";
-import { testRetryOptions } from "../../src/local/test-timings.ts";
+import { waitFor } from "./fixture.ts";
 
 function sasToken(audience: string, keyName: string, key: string, expirySeconds: number): string {
   const sr = encodeURIComponent(audience);
@@ -101,14 +102,16 @@ describe("PartitionLog", () => {
 });
 
 describe("startLocalBroker", () => {
-  it("stops with clients connected, closes its port, and stop() is idempotent", async () => {
+  it("stops with clients connected, closes their connections and its port, and stop() is idempotent", async () => {
     const broker = await startLocalBroker({ namespace: { hubs: [{ name: "solo", partitionCount: 1 }] } });
-    const producer = new EventHubProducerClient(broker.connectionString("solo"), { retryOptions: { ...testRetryOptions, maxRetries: 0 } });
+    const client = rhea.create_container().connect({ host: broker.host, port: broker.port, reconnect: false });
     try {
-      expect((await producer.getEventHubProperties()).partitionIds).toEqual(["0"]);
-      expect(broker.control.stats().connections).toBe(1);
+      await new Promise<void>((resolve) => client.once("connection_open", () => resolve()));
+      await waitFor(() => broker.control.stats().connections === 1, 5_000, "the broker to see the connection");
+      const disconnected = new Promise<void>((resolve) => client.once("disconnected", () => resolve()));
       await broker.stop();
       await broker.stop();
+      await disconnected;
       const refused = await new Promise<boolean>((resolve) => {
         const socket = connect(broker.port, broker.host);
         socket.once("connect", () => {
@@ -119,8 +122,28 @@ describe("startLocalBroker", () => {
       });
       expect(refused).toBe(true);
     } finally {
-      await producer.close().catch(() => undefined);
+      client.close();
       await broker.stop();
     }
+  });
+});
+
+describe("FaultState", () => {
+  it("scopes counted faults and pauses to a hub and clears them per hub", () => {
+    const faults = new FaultState();
+    faults.rejectSends(2, { condition: "com.microsoft:server-busy" }, "HubA");
+    expect(faults.takeSendRejection("hubB")).toBeUndefined();
+    expect(faults.takeSendRejection("huba")?.condition).toBe("com.microsoft:server-busy");
+    faults.pause("hubA", "0");
+    faults.pause("hubB", "1");
+    faults.clear("hubB");
+    expect(faults.isPaused("hubA", "0")).toBe(true);
+    expect(faults.isPaused("hubB", "1")).toBe(false);
+    expect(faults.takeSendRejection("hubA")).toBeDefined();
+    expect(faults.takeSendRejection("hubA")).toBeUndefined();
+    faults.failManagement(1, { statusCode: 503, description: "busy" });
+    faults.clear();
+    expect(faults.takeManagementFailure("any")).toBeUndefined();
+    expect(faults.isPaused("hubA", "0")).toBe(false);
   });
 });

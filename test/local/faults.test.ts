@@ -76,7 +76,7 @@ describe("fault injection with the real SDK", () => {
     );
     expect(error).toBeInstanceOf(AggregateError);
     expect((error as AggregateError).errors.map((e: { code?: string }) => e.code)).toEqual(["ServerBusyError", "ServerBusyError"]);
-    await control().clearFaults();
+    await control().clearFaults(hub);
   });
 
   it("holds back a paused partition's events until it is resumed", async () => {
