@@ -16,14 +16,11 @@ export interface PendingEvent {
   probe: boolean;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
-  /** Settles when the write does, never rejects (what flush() waits on). */
-  readonly settled: Promise<void>;
+  /** The write's promise (flush() waits for it to settle). */
+  readonly promise: Promise<void>;
 }
 
-export function pendingEvent(records: readonly OutputRecord[]): {
-  event: PendingEvent;
-  promise: Promise<void>;
-} {
+export function pendingEvent(records: readonly OutputRecord[]): { event: PendingEvent; promise: Promise<void> } {
   const first = records[0]!.position;
   let bytes = 0;
   for (const record of records) bytes += record.line.length + 1;
@@ -44,10 +41,7 @@ export function pendingEvent(records: readonly OutputRecord[]): {
     probe: false,
     resolve,
     reject,
-    settled: promise.then(
-      () => undefined,
-      () => undefined,
-    ),
+    promise,
   };
   return { event, promise };
 }

@@ -119,8 +119,11 @@ export class BlobSink implements Sink<OutputRecord> {
     const invalid = invalidBatch(records);
     if (invalid) return Promise.reject(new SinkError("invalid_record", invalid));
     const { event, promise } = pendingEvent(records);
-    this.#waiting.push(event);
-    this.#admit();
+    if (this.#waiting.length === 0 && this.#fits(event)) this.#accept(event);
+    else {
+      this.#waiting.push(event);
+      this.#admit();
+    }
     return promise;
   }
 
@@ -128,12 +131,12 @@ export class BlobSink implements Sink<OutputRecord> {
     const targets = partitionId === undefined ? [...this.#partitions.values()] : [this.#partitions.get(partitionId)];
     const waitFor: Promise<void>[] = [];
     for (const event of this.#waiting) {
-      if (partitionId === undefined || event.partitionId === partitionId) waitFor.push(event.settled);
+      if (partitionId === undefined || event.partitionId === partitionId) waitFor.push(settledOf(event));
     }
     for (const state of targets) {
       if (state === undefined) continue;
       state.forceThrough = Math.max(state.forceThrough, state.lastAccepted);
-      for (const event of state.events) waitFor.push(event.settled);
+      for (const event of state.events) waitFor.push(settledOf(event));
       // A flush for one partition is a handover: whoever writes it next may have moved on.
       if (partitionId !== undefined) state.probeNext = true;
       void this.#pump(state);
@@ -166,25 +169,31 @@ export class BlobSink implements Sink<OutputRecord> {
     }
   }
 
+  #fits(event: PendingEvent): boolean {
+    return this.#bufferedBytes === 0 || this.#bufferedBytes + event.bytes <= this.#maxBufferedBytes;
+  }
+
+  /** Moves waiting events into their partition buffers while there is room, in arrival order. */
   #admit(): void {
     while (this.#waiting.length > 0) {
-      const event = this.#waiting[0]!;
-      const fits = this.#bufferedBytes === 0 || this.#bufferedBytes + event.bytes <= this.#maxBufferedBytes;
-      if (!fits) {
+      if (!this.#fits(this.#waiting[0]!)) {
         this.#relievePressure();
         return;
       }
-      this.#waiting.shift();
-      let state = this.#partitions.get(event.partitionId);
-      if (state === undefined) {
-        state = new PartitionBuffer(event.partitionId);
-        this.#partitions.set(event.partitionId, state);
-      }
-      state.accept(event);
-      this.#bufferedBytes += event.bytes;
-      this.#armTimer(state);
-      if (!state.pumping && state.mayBeDue(this.#limits)) void this.#pump(state);
+      this.#accept(this.#waiting.shift()!);
     }
+  }
+
+  #accept(event: PendingEvent): void {
+    let state = this.#partitions.get(event.partitionId);
+    if (state === undefined) {
+      state = new PartitionBuffer(event.partitionId);
+      this.#partitions.set(event.partitionId, state);
+    }
+    state.accept(event);
+    this.#bufferedBytes += event.bytes;
+    this.#armTimer(state);
+    if (!state.pumping && state.mayBeDue(this.#limits)) void this.#pump(state);
   }
 
   /** Buffer full: write every partition's buffer now so space frees up. */
@@ -314,6 +323,14 @@ export class BlobSink implements Sink<OutputRecord> {
     const data = await gzip(Buffer.concat(parts, length), { level: this.#gzipLevel });
     return { data, records: parts.length / 2, catalogVersions: versions.size === 0 ? "none" : [...versions].join(",") };
   }
+}
+
+/** Settles with the write, never rejects (flush() reports nothing; the write's own promise does). */
+function settledOf(event: PendingEvent): Promise<void> {
+  return event.promise.then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** All records of one write must be one source event of one safely named partition. */
