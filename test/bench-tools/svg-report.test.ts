@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -139,8 +139,12 @@ describe("report", () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
     try {
       writeResult(soak, join(dir, "results"));
-      const path = regenerateReport(join(dir, "results"), join(dir, "REPORT.md"));
-      expect(readFileSync(path, "utf8")).toContain("## Soak (`npm run soak`)");
+      writeFileSync(join(dir, "analysis.md"), "## Analysis\n\nWhere the time goes.\n");
+      const path = regenerateReport(join(dir, "results"), join(dir, "REPORT.md"), join(dir, "analysis.md"));
+      const text = readFileSync(path, "utf8");
+      expect(text).toContain("## Soak (`npm run soak`)");
+      expect(text.indexOf("## Analysis")).toBeGreaterThan(text.indexOf("## Targets"));
+      expect(text.indexOf("## Analysis")).toBeLessThan(text.indexOf("## Soak"));
       expect(readFileSync(join(dir, "results", "charts", "soak-lag.svg"), "utf8")).toContain("<polyline");
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -113,6 +113,7 @@ function soakSection(soak: SoakResult, charts: Map<string, string>): string[] {
       series: [
         { name: "RSS", points: soak.samples.map((s) => [minutes(s.seconds), s.rssMb] as const) },
         { name: "heap used", points: soak.samples.filter((s) => s.heapUsedMb !== null).map((s) => [minutes(s.seconds), s.heapUsedMb as number] as const) },
+        { name: "external (Buffers)", points: soak.samples.filter((s) => typeof s.externalMb === "number").map((s) => [minutes(s.seconds), s.externalMb as number] as const) },
       ],
     }),
   );
@@ -137,7 +138,8 @@ function fuzzSection(fuzz: FuzzResult): string[] {
   return lines;
 }
 
-export function renderReport(results: AllResults): RenderedReport {
+/** `analysis`: hand-written findings (test/bench/report/analysis.md), placed after the targets. */
+export function renderReport(results: AllResults, analysis?: string): RenderedReport {
   const charts = new Map<string, string>();
   const lines = [
     "# audit-enricher performance report",
@@ -154,6 +156,7 @@ export function renderReport(results: AllResults): RenderedReport {
   if (!results.e2e && !results.soak && !results.fuzz) lines.push("- no results yet");
   lines.push("", "## Targets", "");
   lines.push(...table(["target", "measured", "verdict"], allTargets(results).map((t) => [t.target, t.measured, t.verdict === "met" ? "met" : t.verdict === "missed" ? "**missed**" : "not measured"])), "");
+  if (analysis !== undefined && analysis.trim() !== "") lines.push(analysis.trim(), "");
   if (results.e2e) lines.push(...e2eSection(results.e2e, charts));
   if (results.soak) lines.push(...soakSection(results.soak, charts));
   if (results.fuzz) lines.push(...fuzzSection(results.fuzz));

@@ -69,6 +69,8 @@ export interface SoakSample {
   readonly seconds: number;
   readonly rssMb: number;
   readonly heapUsedMb: number | null;
+  /** Memory outside the V8 heap that V8 knows of (Buffers, ArrayBuffers): nodejs_external_memory_bytes. */
+  readonly externalMb?: number | null;
   readonly eventLoopDelayP99Ms: number | null;
   readonly lagEvents: number | null;
   readonly recordsDelivered: number | null;

@@ -103,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
       const metrics = await scrapeMetrics(url).catch(() => null);
       const lag = metrics === null ? null : [...byLabel(metrics, "audit_enricher_partition_lag_events", "partition").values()].reduce((a, b) => a + b, 0);
       const heap = metrics === null ? null : sumOf(metrics, "nodejs_heap_size_used_bytes");
+      const external = metrics === null ? null : sumOf(metrics, "nodejs_external_memory_bytes");
       const loopDelay = metrics === null ? null : sumOf(metrics, "nodejs_eventloop_lag_p99_seconds");
       const delivered = metrics === null ? null : sumOf(metrics, "audit_enricher_records_total", { outcome: "enriched" });
       if (metrics !== null) {
@@ -113,13 +114,14 @@ async function main(argv: string[]): Promise<number> {
         seconds: Math.round(seconds),
         rssMb: (proc?.rssBytes ?? 0) / MB,
         heapUsedMb: heap === null ? null : heap / MB,
+        externalMb: external === null ? null : external / MB,
         eventLoopDelayP99Ms: loopDelay === null ? null : loopDelay * 1000,
         lagEvents: lag,
         recordsDelivered: delivered,
         recordsSent: producer.totals.records,
       };
       samples.push(sample);
-      log(`t=${sample.seconds}s rss=${sample.rssMb.toFixed(0)}MB heap=${sample.heapUsedMb?.toFixed(0)}MB loop p99=${sample.eventLoopDelayP99Ms?.toFixed(1)}ms lag=${lag} delivered=${delivered}/${sample.recordsSent}`);
+      log(`t=${sample.seconds}s rss=${sample.rssMb.toFixed(0)}MB heap=${sample.heapUsedMb?.toFixed(0)}MB external=${sample.externalMb?.toFixed(0)}MB loop p99=${sample.eventLoopDelayP99Ms?.toFixed(1)}ms lag=${lag} delivered=${delivered}/${sample.recordsSent}`);
       if (seconds * 1000 >= durationMs) break;
     }
     await producer.stop();
