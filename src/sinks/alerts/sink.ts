@@ -34,6 +34,8 @@ export interface AlertsSinkOptions {
   readonly windowMs?: number;
   /** Distinct unrecognized names per window; beyond it one "other" entry counts them. Default 500. */
   readonly maxNamesPerWindow?: number;
+  /** Window summaries kept while the destination is down; the oldest go first. Default 5000. */
+  readonly maxPendingSummaries?: number;
   /** Deliver when this many alerts wait. Default 100. */
   readonly maxBatchAlerts?: number;
   /** Deliver at the latest this long after the oldest waiting alert. Default 1 s. */
@@ -69,6 +71,7 @@ export class AlertsSink implements Sink<OutputRecord> {
   readonly #queue: Queued[] = [];
   readonly #maxBatch: number;
   readonly #maxDelayMs: number;
+  readonly #maxPendingSummaries: number;
   #sending = false;
   #inflight: Promise<void> | undefined;
   #forced = false;
@@ -81,6 +84,7 @@ export class AlertsSink implements Sink<OutputRecord> {
     this.#destination = options.destination;
     this.#maxBatch = options.maxBatchAlerts ?? 100;
     this.#maxDelayMs = options.maxDelayMs ?? 1_000;
+    this.#maxPendingSummaries = Math.max(1, options.maxPendingSummaries ?? 5_000);
     this.#metrics = new SinkMetrics(options.registry, "alerts");
     this.#health = new SinkHealth(this.#metrics);
     this.#alerts = alertsCounter(options.registry);
@@ -169,7 +173,21 @@ export class AlertsSink implements Sink<OutputRecord> {
   #closeWindow(): void {
     const summaries = this.#window.drain();
     if (summaries.length === 0) return;
-    for (const alert of summaries) this.#queue.push({ alert });
+    // While the destination is down, windows keep closing: keep the newest
+    // summaries up to a bound (they are best-effort; high-risk alerts are never dropped).
+    const pending = this.#queue.filter((q) => q.done === undefined).length;
+    const excess = pending + summaries.length - this.#maxPendingSummaries;
+    if (excess > 0) {
+      let dropped = 0;
+      for (let i = 0; i < this.#queue.length && dropped < excess; ) {
+        if (this.#queue[i]!.done === undefined) {
+          this.#queue.splice(i, 1);
+          dropped++;
+        } else i++;
+      }
+      this.#options.logger?.warn({ sink: "alerts", dropped }, "destination backlog: oldest unrecognized-activity summaries dropped");
+    }
+    for (const alert of summaries.slice(Math.max(0, summaries.length - this.#maxPendingSummaries))) this.#queue.push({ alert });
     this.#forced = true;
     void this.#pump();
   }

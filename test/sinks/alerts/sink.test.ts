@@ -113,6 +113,27 @@ describe("AlertsSink", () => {
     );
   });
 
+  it("keeps at most maxPendingSummaries summaries while the destination is down, never dropping high-risk alerts", async () => {
+    const destination = new FakeDestination();
+    destination.failures = 1_000_000;
+    const sink = alertsSink(destination, { windowMs: 10, maxPendingSummaries: 3, backoff: { initialDelayMs: 5, maxDelayMs: 5 } });
+    await sink.start();
+    const high = sink.write([alertRecord(1)]);
+    // One unknown name per window (the 10 ms window timer fires before each 25 ms wait ends).
+    for (let window = 0; window < 8; window++) {
+      await sink.write([alertRecord(10 + window, { recognized: false, sensitivity: "low", activity: `gap-${window}` })]);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    destination.failures = 0;
+    await sink.flush();
+    await high;
+    const delivered = destination.delivered.flat();
+    expect(delivered.filter((a) => a.kind === "high_risk")).toHaveLength(1);
+    const summaries = delivered.filter((a): a is UnrecognizedAlert => a.kind === "unrecognized");
+    // gap-0 rode in the batch that was being retried; of the queued ones only the newest 3 were kept.
+    expect(summaries.map((a) => a.activity).sort()).toEqual(["gap-0", "gap-5", "gap-6", "gap-7"]);
+  });
+
   it("stop() sends the open window's summaries and what is queued", async () => {
     const destination = new FakeDestination();
     const sink = alertsSink(destination);
