@@ -20,6 +20,8 @@ export interface ArtifactEntry {
   /** The answer when the event does not narrow: highest level among candidates, their reasons. */
   readonly sensitivity: Sensitivity;
   readonly reasons: readonly string[];
+  /** Ids of the policy's content rules that apply to this activity; absent when none do. */
+  readonly contentRules?: readonly string[];
 }
 
 export interface SourceStats {

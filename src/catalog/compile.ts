@@ -7,7 +7,8 @@ import type { CatalogInputs } from "./catalog-dir.ts";
 import type { Sensitivity } from "./enrichment.ts";
 import { CatalogError } from "./errors.ts";
 import { aliasKey, normalizeActivity } from "./normalize.ts";
-import { LEVEL_RANK, maxLevel, parsePolicyFile, SensitivityPolicy } from "./policy.ts";
+import { LEVEL_RANK, lineOfRule, maxLevel, parsePolicyFile, SensitivityPolicy } from "./policy.ts";
+import { resolveContentRules } from "./content/compile-content.ts";
 
 interface Row {
   readonly serviceArea: string;
@@ -72,6 +73,17 @@ export function compileCatalog(inputs: CatalogInputs): ArtifactBody {
     group.pairs.set(`${row.serviceArea}\u0000${row.category}`, row);
     groups.set(key, group);
   }
+  const contentRules = resolveContentRules(
+    policy.file.contentRules,
+    policy.file.contentSets,
+    (key) => {
+      const group = groups.get(key);
+      return group === undefined ? undefined : [...group.pairs.values()].flatMap((row) => policy.evaluate(row.activity, row.serviceArea, row.category).reasons);
+    },
+    (id, message) => {
+      throw new CatalogError("CATALOG_POLICY_INVALID", `${inputs.policyPath}:${lineOfRule(inputs.policyText, id)}: ${message}`);
+    },
+  );
   const entries: ArtifactEntry[] = [];
   const exact: [string, number][] = [];
   const normalized: [string, number][] = [];
@@ -86,7 +98,8 @@ export function compileCatalog(inputs: CatalogInputs): ArtifactBody {
     const sensitivity = maxLevel(candidates.map((c) => c.sensitivity));
     const reasons = [...new Set([...candidates].sort((a, b) => LEVEL_RANK[b.sensitivity] - LEVEL_RANK[a.sensitivity]).flatMap((c) => c.reasons))];
     const index = entries.length;
-    entries.push({ activity: spellings[0]!, candidates, sensitivity, reasons });
+    const ruleIds = contentRules.get(key);
+    entries.push({ activity: spellings[0]!, candidates, sensitivity, reasons, ...(ruleIds === undefined ? {} : { contentRules: ruleIds }) });
     levels[sensitivity] += 1;
     for (const spelling of spellings) exact.push([spelling, index]);
     normalized.push([key, index]);

@@ -2,6 +2,7 @@
 // prints and what the enrichment stage attaches to every audit record as
 // `enrichment`. Shared contract between the catalog core, decode/enrich and
 // the worker; extend it only by adding optional fields.
+import type { ContentRuleSet } from "./content/compile-content.ts";
 
 export type Sensitivity = "high" | "medium" | "low";
 
@@ -41,4 +42,10 @@ export interface ActivityLookup {
   readonly version: string;
   /** service and category are the event's own spellings (any alias), or undefined/null when absent. */
   lookup(activity: string, service?: string | null, category?: string | null): Enrichment;
+  /**
+   * The content rules that apply to this activity name, or null when none do
+   * (then the record's content is never read). Optional: lookups without
+   * content rules leave it out.
+   */
+  contentRules?(activity: string): ContentRuleSet | null;
 }

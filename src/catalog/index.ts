@@ -10,6 +10,7 @@ import type { ActivityLookup, Candidate, Enrichment, MatchKind, Sensitivity } fr
 import { CatalogError } from "./errors.ts";
 import { aliasKey, normalizeActivity } from "./normalize.ts";
 import { LEVEL_RANK, SensitivityPolicy } from "./policy.ts";
+import { compileContentRules, type ContentRuleSet } from "./content/compile-content.ts";
 
 export { CatalogError } from "./errors.ts";
 export type { CatalogErrorCode } from "./errors.ts";
@@ -50,6 +51,8 @@ interface Entry {
   readonly single: readonly (readonly [Enrichment, Enrichment])[];
   /** Answers for a subset of candidates, keyed by bit mask and match kind; bounded by 2^candidates. */
   readonly subsets: Map<number, Enrichment>;
+  /** Content rules for this activity, compiled at load; null for most entries. */
+  readonly contentRules: ContentRuleSet | null;
 }
 
 function deepFreeze(e: Enrichment): Enrichment {
@@ -88,8 +91,10 @@ export class CatalogIndex implements ActivityLookup {
     this.#policy = new SensitivityPolicy(body.policy);
     this.#services = new Map(Object.entries(body.serviceAreas));
     this.#categories = new Map(Object.entries(body.categories));
+    const content = compileContentRules(body.policy.contentRules, body.policy.contentSets);
     const slots = body.entries.map((source) => {
-      const entry = this.#entry(source);
+      const rules = source.contentRules?.map((id) => content.rules.get(id)).filter((r) => r !== undefined) ?? [];
+      const entry = this.#entry(source, rules.length === 0 ? null : Object.freeze({ rules, vocabulary: content.vocabulary }));
       return [slot(entry.exact, entry, 0), slot(entry.normalized, entry, 1)] as const;
     });
     this.#exact = new Map(Object.entries(body.exact).map(([name, i]) => [name, slots[i]![0]]));
@@ -106,6 +111,11 @@ export class CatalogIndex implements ActivityLookup {
     hit.lastCategory = category;
     hit.lastAnswer = answer;
     return answer;
+  }
+
+  /** Content rules for an activity name (same resolution as lookup); null when none apply, always for unknown names. */
+  contentRules(activity: string): ContentRuleSet | null {
+    return (this.#hot.get(activity) ?? this.#resolveMiss(activity)).entry?.contentRules ?? null;
   }
 
   /** Canonical service area for any spelling (alias tables), or null when unknown. */
@@ -248,9 +258,10 @@ export class CatalogIndex implements ActivityLookup {
     });
   }
 
-  #entry(source: ArtifactEntry): Entry {
+  #entry(source: ArtifactEntry, contentRules: ContentRuleSet | null): Entry {
     return {
       source,
+      contentRules,
       candidates: source.candidates.map((c) => Object.freeze({ serviceArea: c.serviceArea, category: c.category })),
       exact: this.#answer(source.candidates, "exact"),
       normalized: this.#answer(source.candidates, "normalized"),

@@ -6,6 +6,7 @@
 import type { Sensitivity } from "./enrichment.ts";
 import { CatalogError } from "./errors.ts";
 import { normalizeActivity } from "./normalize.ts";
+import { type ContentRule, type ContentSets, validateContentPolicy } from "./content/content-policy.ts";
 
 export interface NameRule {
   readonly id: string;
@@ -31,8 +32,10 @@ export interface PolicyFile {
   readonly default: { readonly level: Sensitivity; readonly reason: string };
   readonly nameRules: readonly NameRule[];
   readonly overrides: readonly Override[];
-  /** Reserved for rules on record content (role template ids, modified properties); not evaluated here. */
-  readonly contentRules?: readonly unknown[];
+  /** Rules on record content (roles, modified properties, scopes): src/catalog/content/, evaluated by the enrichment stage. */
+  readonly contentRules?: readonly ContentRule[];
+  /** Named role and permission sets the content rules refer to, with provenance. */
+  readonly contentSets?: ContentSets;
 }
 
 export interface Verdict {
@@ -119,5 +122,15 @@ export function parsePolicyFile(path: string, text: string, services: ReadonlySe
   for (const o of file.overrides) {
     if (!o.activity || !LEVELS.has(o.level) || !o.reason) fail(path, `override '${o.activity}' needs an activity, a level and a reason`);
   }
+  validateContentPolicy(file.contentRules, file.contentSets, ids, (id, message) => {
+    throw new CatalogError("CATALOG_POLICY_INVALID", `${path}:${lineOfRule(text, id)}: ${message}`);
+  });
   return file;
+}
+
+/** The line of `"id": "<id>"` in the policy text (1 when not found), so errors point at the rule. */
+export function lineOfRule(text: string, id: string | null): number {
+  if (id === null) return 1;
+  const at = text.indexOf(`"id": ${JSON.stringify(id)}`);
+  return at < 0 ? 1 : text.slice(0, at).split("\n").length;
 }

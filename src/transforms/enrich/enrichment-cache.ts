@@ -5,6 +5,7 @@
 // when full) and very long names are never cached.
 
 import { Buffer } from "node:buffer";
+import type { ContentRuleSet } from "../../catalog/content/compile-content.ts";
 import type { ActivityLookup } from "../../catalog/enrichment.ts";
 import type { ActivitySource, EnrichmentOutput } from "../decode/outcome.ts";
 
@@ -12,6 +13,8 @@ export interface EncodedEnrichment {
   readonly enrichment: EnrichmentOutput;
   /** `,"enrichment":{...}`, ready to write before a record's closing brace. */
   readonly member: Buffer;
+  /** Content rules for the activity (content/apply-content.ts); null for most activities, which skip them at no cost. */
+  readonly contentRules: ContentRuleSet | null;
 }
 
 const MAX_ENTRIES = 8192;
@@ -64,7 +67,7 @@ export class EnrichmentCache {
       if (hit !== undefined) return hit;
     }
     const enrichment = withSource(this.#lookup, activity, service, category, source);
-    const encoded = { enrichment, member: encodeEnrichment(enrichment) };
+    const encoded = { enrichment, member: encodeEnrichment(enrichment), contentRules: this.#lookup.contentRules?.(activity) ?? null };
     if (cacheable) {
       if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
       this.#entries.set(key, encoded);

@@ -23,6 +23,7 @@ import {
 } from "../decode/outcome.ts";
 import { type JsonObject, ownString } from "../decode/own-fields.ts";
 import { type RecordPiece, splitMessage } from "../decode/split-message.ts";
+import { applyContentRules } from "./content/apply-content.ts";
 import { cacheFor, type EnrichmentCache } from "./enrichment-cache.ts";
 import { spansLines, spliceMember } from "./splice.ts";
 
@@ -97,7 +98,9 @@ function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: num
   if (found.kind === "unsupported") return deadLetter(index, offset, "unsupported_shape", raw, false);
   if (found.kind === "non_audit") return otherLog(stage, index, offset, found.logCategory, () => ownLine(b, start, end));
 
-  const encoded = stage.cache.enrich(found.activity, found.service, found.category, found.activitySource);
+  const named = stage.cache.enrich(found.activity, found.service, found.category, found.activitySource);
+  // Content rules read the record itself, only for activities that have some (src/catalog/content/).
+  const encoded = named.contentRules === null ? named : applyContentRules(named, b, start, end, found.shape);
   let line: Buffer;
   if (Object.hasOwn(fields, "enrichment") || spansLines(b, start, end)) {
     // An enrichment of its own (a record enriched before) is replaced, not duplicated.
