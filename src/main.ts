@@ -33,7 +33,15 @@ export async function runWorkerProcess(env: NodeJS.ProcessEnv = process.env): Pr
     logger.info({ why }, "stop requested");
     resolveStop();
   };
-  const onSignal = (signal: NodeJS.Signals) => requestStop(0, signal);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C means "now": what is not checkpointed is replayed by the next run.
+    if (++signals > 1) {
+      logger.warn({ signal }, "second stop signal; exiting without waiting for the flush");
+      process.exit(1);
+    }
+    requestStop(0, signal);
+  };
   const onHup = () => void worker.reloadCatalog();
   const onRejection = (reason: unknown) => {
     logger.fatal({ err: reason }, "unhandled promise rejection; stopping");
