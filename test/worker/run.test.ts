@@ -1,7 +1,11 @@
 // `audit-enricher run` as a child process: configuration errors, a mixed stream
 // of every shape with poison messages, readiness and metrics, graceful SIGTERM.
 import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadCatalogIndex } from "../../src/catalog/index.ts";
+import { processMessage } from "../../src/transforms/enrich/process-message.ts";
 import { REPO_ROOT, createHub, fetchText, publish, readCheckpoints, readObjects, uniqueName, WorkerProcess, Workers, waitUntil, workerEnv } from "./harness.ts";
 import { shapeMessages } from "./shapes.ts";
 
@@ -117,5 +121,39 @@ describe("audit-enricher run: a mixed stream", () => {
     const badRecord = dead.find((d) => d.partitionId === "0" && d.reason === "invalid_utf8");
     expect(messages.find((m) => m.deadLetter === "invalid_utf8")!.body.includes(Buffer.from(badRecord.raw, "base64"))).toBe(true);
     expect(badRecord.sequenceNumber).toBe(1);
+  });
+
+  it("carries every fixture shape of the decode stage through the running worker byte for byte", async () => {
+    const dir = join(REPO_ROOT, "test/fixtures/events");
+    const bodies: Buffer[] = [];
+    for (const file of readdirSync(dir).sort()) {
+      const bytes = readFileSync(join(dir, file));
+      if (file.endsWith(".ndjson")) for (const line of bytes.toString("utf8").split("\n").filter((l) => l.trim() !== "")) bodies.push(Buffer.from(line));
+      else if (file.endsWith(".json")) bodies.push(bytes);
+    }
+    // What the stage itself answers for each body, with the same catalog the worker loads.
+    const lookup = loadCatalogIndex();
+    const expectedLines: string[] = [];
+    const expectedReasons: string[] = [];
+    for (const body of bodies) {
+      for (const outcome of processMessage(body, { lookup, nonAudit: "pass" }).records) {
+        if (outcome.kind === "enriched" || outcome.kind === "passed_through") expectedLines.push(Buffer.from(outcome.line).toString("utf8"));
+        if (outcome.kind === "dead_letter") expectedReasons.push(outcome.reason);
+      }
+    }
+    const hub = await createHub(1);
+    const container = uniqueName("fixtures");
+    await publish(hub, bodies, "0");
+    const worker = workers.start(workerEnv(hub, container));
+    await worker.healthPort();
+    await waitUntil(async () => (await readCheckpoints(container, hub.hub)).get("0") === bodies.length - 1, 30_000, "checkpoint at the last fixture");
+    worker.kill("SIGTERM");
+    expect((await worker.exited).code).toBe(0);
+    const lines = (await readObjects(container, "enriched")).flatMap((o) => o.lines);
+    expect([...lines].sort()).toEqual([...expectedLines].sort());
+    const reasons = (await readObjects(container, "dead-letter")).flatMap((o) => o.lines.map((l) => (JSON.parse(l) as { reason: string }).reason));
+    expect(reasons.sort()).toEqual(expectedReasons.sort());
+    expect(expectedLines.length).toBeGreaterThan(30);
+    expect(expectedReasons.length).toBeGreaterThan(0);
   });
 });
