@@ -100,6 +100,12 @@ export function buildWorkerConfig(values: Values, problems: string[]): WorkerCon
       },
     },
     storage,
+    decode: {
+      maxMessageBytes: num("AUDIT_ENRICHER_DECODE_MAX_MESSAGE_BYTES"),
+      maxRecordBytes: num("AUDIT_ENRICHER_DECODE_MAX_RECORD_BYTES"),
+      maxDepth: num("AUDIT_ENRICHER_DECODE_MAX_DEPTH"),
+      maxRecordsPerMessage: num("AUDIT_ENRICHER_DECODE_MAX_RECORDS_PER_MESSAGE"),
+    },
     checkpoint: { everyRecords: num("AUDIT_ENRICHER_CHECKPOINT_EVERY_RECORDS"), intervalMs: num("AUDIT_ENRICHER_CHECKPOINT_INTERVAL_SECONDS") * 1000 },
     inflight: {
       maxRecords: num("AUDIT_ENRICHER_MAX_INFLIGHT_RECORDS"),

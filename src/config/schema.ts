@@ -2,6 +2,7 @@
 // validation, whether it is a secret, and the README's configuration table
 // (test/config/readme.test.ts fails when README and this file drift apart).
 import type { SettingKind } from "./kinds.ts";
+import { DEFAULT_DECODE_LIMITS } from "../transforms/decode/outcome.ts";
 import { boolean, integer, oneOf, text, url } from "./kinds.ts";
 
 export interface Setting {
@@ -47,6 +48,11 @@ export const settings = [
   { env: "AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_RECORDS", kind: integer({ min: 1, max: 10000000 }), default: "20000", description: "Records in flight per partition." },
   { env: "AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_BYTES", kind: integer({ min: 1024, max: 16384 * MiB }), default: String(32 * MiB), description: "Bytes in flight per partition." },
   { env: "AUDIT_ENRICHER_SHUTDOWN_GRACE_SECONDS", kind: integer({ min: 1, max: 3600 }), default: "25", description: "SIGTERM deadline for flush + checkpoint + close (below Kubernetes' 30 s)." },
+  // Decoding limits: input beyond them is dead-lettered with a reason, never a crash.
+  { env: "AUDIT_ENRICHER_DECODE_MAX_MESSAGE_BYTES", kind: integer({ min: 1024, max: 1024 * MiB }), default: String(DEFAULT_DECODE_LIMITS.maxMessageBytes), description: "Largest message body decoded (`too_large` beyond)." },
+  { env: "AUDIT_ENRICHER_DECODE_MAX_RECORD_BYTES", kind: integer({ min: 1024, max: 1024 * MiB }), default: String(DEFAULT_DECODE_LIMITS.maxRecordBytes), description: "Largest single record decoded (`too_large` beyond)." },
+  { env: "AUDIT_ENRICHER_DECODE_MAX_DEPTH", kind: integer({ min: 4, max: 1000 }), default: String(DEFAULT_DECODE_LIMITS.maxDepth), description: "Deepest JSON nesting decoded (`too_deep` beyond)." },
+  { env: "AUDIT_ENRICHER_DECODE_MAX_RECORDS_PER_MESSAGE", kind: integer({ min: 1, max: 10000000 }), default: String(DEFAULT_DECODE_LIMITS.maxRecordsPerMessage), description: "Most records taken from one message (`too_many_records` beyond)." },
   // Routing and sinks.
   { env: "AUDIT_ENRICHER_OUTPUT", kind: oneOf(["blob", "hub", "both"]), default: "blob", description: "Primary output of enriched records." },
   { env: "AUDIT_ENRICHER_NON_AUDIT", kind: oneOf(["pass", "drop"]), default: "pass", description: "Records that are not audit events: passed through to the primary output, or dropped (counted)." },

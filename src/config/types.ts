@@ -30,6 +30,7 @@ export interface WorkerConfig {
   };
   readonly storage: StorageTarget;
   readonly checkpoint: { readonly everyRecords: number; readonly intervalMs: number };
+  readonly decode: { readonly maxMessageBytes: number; readonly maxRecordBytes: number; readonly maxDepth: number; readonly maxRecordsPerMessage: number };
   readonly inflight: {
     readonly maxRecords: number;
     readonly maxBytes: number;

@@ -68,7 +68,7 @@ export class Worker {
     const failing = this.#checkpointFailing;
     this.#pipeline = new Pipeline({
       sinks: sinks.pipeline,
-      decode: (body, lookup) => decodeEvent(body, lookup, config.output.nonAudit),
+      decode: (body, lookup) => decodeEvent(body, lookup, config.output.nonAudit, config.decode),
       catalog: () => catalog.current(),
       routing: { minSensitivity: config.alerts.minSensitivity, unrecognized: config.alerts.unrecognized, alertsEnabled: config.alerts.destination !== "none" },
       inflight: config.inflight,

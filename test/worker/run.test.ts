@@ -156,4 +156,21 @@ describe("audit-enricher run: a mixed stream", () => {
     expect(expectedLines.length).toBeGreaterThan(30);
     expect(expectedReasons.length).toBeGreaterThan(0);
   });
+
+  it("applies the configured decode limits: an oversized message is dead-lettered as too_large and the partition moves on", async () => {
+    const hub = await createHub(1);
+    const container = uniqueName("limits");
+    const [envelope, , , , , , broken] = shapeMessages("limits").map((m) => m.body); // 2 records; invalid JSON
+    const oversized = Buffer.from(JSON.stringify({ records: [{ category: "AuditLogs", padding: "x".repeat(4096) }] }));
+    await publish(hub, [oversized, envelope!, broken!], "0");
+    const worker = workers.start(workerEnv(hub, container, { AUDIT_ENRICHER_DECODE_MAX_MESSAGE_BYTES: "2048" }));
+    await worker.healthPort();
+    await waitUntil(async () => (await readCheckpoints(container, hub.hub)).get("0") === 2, 30_000, "checkpoint past the oversized message");
+    worker.kill("SIGTERM");
+    expect((await worker.exited).code).toBe(0);
+    const dead = (await readObjects(container, "dead-letter")).flatMap((o) => o.lines.map((l) => JSON.parse(l) as { reason: string; sequenceNumber: number; rawBytes: number }));
+    expect(dead.find((d) => d.sequenceNumber === 0)).toMatchObject({ reason: "too_large", rawBytes: oversized.length });
+    expect(dead.find((d) => d.sequenceNumber === 2)).toMatchObject({ reason: "invalid_json" });
+    expect((await readObjects(container, "enriched")).flatMap((o) => o.lines)).toHaveLength(2);
+  });
 });
