@@ -63,6 +63,7 @@ describe("local broker with the real SDK", () => {
     const consumer = closer.add(new EventHubConsumerClient("$Default", connectionString, { retryOptions: testRetryOptions }));
     const received: ReceivedEventData[] = [];
     const lastSeq = new Map<string, number>();
+    const partitionsByKey = new Map<string, Set<string>>();
     let outOfOrder = 0;
     const subscription = consumer.subscribe(
       {
@@ -72,6 +73,10 @@ describe("local broker with the real SDK", () => {
             if (event.sequenceNumber !== previous + 1) outOfOrder++;
             lastSeq.set(context.partitionId, event.sequenceNumber);
             received.push(event);
+            if (event.partitionKey) {
+              const seen = partitionsByKey.get(event.partitionKey) ?? new Set<string>();
+              partitionsByKey.set(event.partitionKey, seen.add(context.partitionId));
+            }
           }
         },
         processError: async () => {},
@@ -94,5 +99,8 @@ describe("local broker with the real SDK", () => {
       if (original?.properties?.kind === "keyed") expect(event.partitionKey).toMatch(/^user-\d$/);
     }
     expect(ids.size).toBe(total);
+    // A partition key always maps to the same partition.
+    expect(partitionsByKey.size).toBe(7);
+    for (const seen of partitionsByKey.values()) expect(seen.size).toBe(1);
   });
 });
