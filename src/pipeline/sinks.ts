@@ -78,7 +78,15 @@ export async function createSinks(config: WorkerConfig, deps: SinkDeps): Promise
   if (config.output.primary !== "blob") {
     primary.push(new EventHubSink({ producer: createProducerClient(config.output.hub!, config), source, registry, logger: logger.child({ component: "event-hub-sink" }), backoff }));
   }
-  const deadLetter = new DeadLetterSink({ container: blobContainer, prefix: out.deadLetterPrefix, registry, logger: logger.child({ component: "dead-letter-sink" }), backoff });
+  const deadLetter = new DeadLetterSink({
+    container: blobContainer,
+    prefix: out.deadLetterPrefix,
+    registry,
+    logger: logger.child({ component: "dead-letter-sink" }),
+    backoff,
+    // Dead letters are rare; never let them wait longer than the primary output does.
+    maxObjectAgeMs: Math.min(out.flushIntervalMs, 5_000),
+  });
   const destination = alertDestination(config, blobContainer);
   const alerts = destination === undefined ? undefined : new AlertsSink({ destination, source, registry, logger: logger.child({ component: "alerts-sink" }), windowMs: config.alerts.windowMs, backoff });
   const gaps = new CatalogGapsExporter({
