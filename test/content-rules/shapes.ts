@@ -70,7 +70,8 @@ export function graphRecord(c: CaseCore): Record<string, unknown> {
     activityDisplayName: c.activity,
     activityDateTime: TIME,
     loggedByService: c.service,
-    initiatedBy: { user: c.initiatedBy.user ?? null, app: c.initiatedBy.app ?? null },
+    // Graph writes the unused initiator as null; generated junk is kept as it is.
+    initiatedBy: c.initiatedBy !== null && typeof c.initiatedBy === "object" ? { user: c.initiatedBy.user ?? null, app: c.initiatedBy.app ?? null } : c.initiatedBy,
     targetResources: c.targetResources,
     additionalDetails: c.additionalDetails,
   };
@@ -94,30 +95,46 @@ export function logAnalyticsRow(c: CaseCore): Record<string, unknown> {
   };
 }
 
-/** The 2018 schema: one target (the one with modified properties), PascalCase properties, the rest as additionalTargets. */
+/**
+ * The 2018 schema: one target (the one with modified properties), PascalCase
+ * properties, the rest as additionalTargets. Generated junk (not a list, not
+ * objects) is written into the legacy fields as it is.
+ */
 export function legacyRecord(c: CaseCore): Record<string, unknown> {
-  const main = c.targetResources.find((t) => Array.isArray(t.modifiedProperties) && t.modifiedProperties.length > 0) ?? c.targetResources[0];
-  const others = c.targetResources.filter((t) => t !== main);
-  const props = (main?.modifiedProperties ?? []) as { displayName: string; oldValue: unknown; newValue: unknown }[];
+  const list: unknown = c.targetResources;
+  const objects = (Array.isArray(list) ? list : []).filter((t): t is Record<string, unknown> => t !== null && typeof t === "object" && !Array.isArray(t));
+  const main = objects.find((t) => Array.isArray(t.modifiedProperties) && t.modifiedProperties.length > 0) ?? objects[0];
+  const others = objects.filter((t) => t !== main);
+  const rawProps: unknown = main?.modifiedProperties;
+  const props = Array.isArray(rawProps)
+    ? rawProps.map((p: unknown) => (p !== null && typeof p === "object" ? { Name: (p as Record<string, unknown>).displayName, OldValue: (p as Record<string, unknown>).oldValue, NewValue: (p as Record<string, unknown>).newValue } : p))
+    : (rawProps ?? "");
+  const init: unknown = c.initiatedBy;
+  const byUser = init !== null && typeof init === "object" && "user" in init && Boolean((init as { user?: unknown }).user);
+  const details: unknown = c.additionalDetails;
   return {
     time: TIME,
     resourceId: `/tenants/${TENANT}/providers/Microsoft.aadiam`,
     operationName: `${c.activity}.`,
     operationVersion: "1.0",
     category: "Audit",
-    resultType: c.result === "success" ? "Success" : "Failure",
+    resultType: c.result === "success" ? "Success" : c.result === "failure" ? "Failure" : c.result,
     resultSignature: "-1",
     durationMs: "-1",
-    identity: c.initiatedBy.user ? "admin@contoso.example" : "Azure MFA StrongAuthenticationService",
+    identity: byUser ? "admin@contoso.example" : "Azure MFA StrongAuthenticationService",
     properties: {
       auditEventCategory: c.category,
-      identityType: c.initiatedBy.user ? "User" : "Application",
+      identityType: byUser ? "User" : "Application",
       operationType: "Update",
       targetResourceType: main?.type ?? "",
       targetResourceName: main?.displayName ?? main?.userPrincipalName ?? "",
-      targetUpdatedProperties: props.length === 0 ? "" : props.map((p) => ({ Name: p.displayName, OldValue: p.oldValue, NewValue: p.newValue })),
-      additionalTargets: others.map((t) => ({ targetResourceType: t.type, targetResourceName: t.displayName })),
-      additionalDetails: c.additionalDetails.length === 0 ? "None" : Object.fromEntries(c.additionalDetails.map((d) => [d.key, d.value])),
+      targetUpdatedProperties: Array.isArray(props) && props.length === 0 ? "" : props,
+      additionalTargets: Array.isArray(list) ? others.map((t) => ({ targetResourceType: t.type, targetResourceName: t.displayName })) : list,
+      additionalDetails: Array.isArray(details)
+        ? details.length === 0
+          ? "None"
+          : Object.fromEntries(details.filter((d) => d !== null && typeof d === "object" && typeof d.key === "string").map((d) => [d.key, d.value]))
+        : details,
     },
   };
 }
