@@ -2,31 +2,25 @@
 // against the suite's local broker and Azurite. Every child is killed in
 // afterEach, also when the test fails.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { EventHubProducerClient } from "@azure/event-hubs";
 import { ContainerClient } from "@azure/storage-blob";
 import { inject } from "vitest";
-import { BrokerControlClient } from "../../src/local/broker-control-client.ts";
 import { testRetryOptions } from "../../src/local/test-timings.ts";
+import { createHub as createFixtureHub } from "../local/fixture.ts";
 
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
-export const control = (): BrokerControlClient => new BrokerControlClient(inject("brokerControlUrl"));
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomUUID().slice(0, 8)}`;
-}
+export { control, uniqueName } from "../local/fixture.ts";
 
 export interface TestHub {
   readonly hub: string;
   readonly connectionString: string;
 }
 
-export async function createHub(partitions: number): Promise<TestHub> {
-  const hub = uniqueName("w");
-  await control().createHub(hub, partitions);
-  return { hub, connectionString: `${inject("eventHubsConnectionString")};EntityPath=${hub}` };
+/** A fresh hub on the suite's broker (its own name, so files never share state). */
+export function createHub(partitions: number): Promise<TestHub> {
+  return createFixtureHub(partitions, "w");
 }
 
 /** Short SDK and cadence timings so a fault costs a second, not 30. */

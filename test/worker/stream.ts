@@ -1,7 +1,9 @@
 // A deterministic audit stream spread over partitions, with what each partition's
 // events must produce: record ids by sequence number (the broker numbers each
 // partition from 0 and we publish in order, so event k of a partition gets k).
+import { checkExactlyOnce } from "../bench/e2e/blob-output.ts";
 import { generateStream } from "../bench/e2e/stream.ts";
+import type { ExactlyOnceCheck } from "../bench/report/results.ts";
 import { publish, type TestHub } from "./harness.ts";
 
 export interface PartitionStream {
@@ -56,25 +58,7 @@ export function idsIn(lines: readonly string[]): string[] {
   return out;
 }
 
-export interface DeliveryCheck {
-  readonly expected: number;
-  readonly delivered: number;
-  readonly missing: number;
-  readonly duplicates: number;
-  readonly unexpected: number;
-}
-
-export function checkDelivery(expected: readonly string[], delivered: readonly string[]): DeliveryCheck {
-  const want = new Set(expected);
-  const seen = new Set<string>();
-  let duplicates = 0;
-  let unexpected = 0;
-  for (const id of delivered) {
-    if (seen.has(id)) duplicates++;
-    else if (!want.has(id)) unexpected++;
-    seen.add(id);
-  }
-  let missing = 0;
-  for (const id of want) if (!seen.has(id)) missing++;
-  return { expected: want.size, delivered: delivered.length, missing, duplicates, unexpected };
+/** Every expected id exactly once, nothing foreign (the benchmark's own check). */
+export function checkDelivery(expected: readonly string[], delivered: readonly string[]): ExactlyOnceCheck {
+  return checkExactlyOnce(expected, delivered, delivered.length);
 }
