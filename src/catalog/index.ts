@@ -10,7 +10,7 @@ import type { ActivityLookup, Candidate, Enrichment, MatchKind, Sensitivity } fr
 import { CatalogError } from "./errors.ts";
 import { aliasKey, normalizeActivity } from "./normalize.ts";
 import { LEVEL_RANK, SensitivityPolicy } from "./policy.ts";
-import { compileContentRules, type ContentRuleSet } from "./content/compile-content.ts";
+import { compileContentRules, type ContentRuleSet, contentRuleSet } from "./content/compile-content.ts";
 
 export { CatalogError } from "./errors.ts";
 export type { CatalogErrorCode } from "./errors.ts";
@@ -94,7 +94,7 @@ export class CatalogIndex implements ActivityLookup {
     const content = compileContentRules(body.policy.contentRules, body.policy.contentSets);
     const slots = body.entries.map((source) => {
       const rules = source.contentRules?.map((id) => content.rules.get(id)).filter((r) => r !== undefined) ?? [];
-      const entry = this.#entry(source, rules.length === 0 ? null : Object.freeze({ rules, vocabulary: content.vocabulary }));
+      const entry = this.#entry(source, rules.length === 0 ? null : contentRuleSet(rules, content.vocabulary));
       return [slot(entry.exact, entry, 0), slot(entry.normalized, entry, 1)] as const;
     });
     this.#exact = new Map(Object.entries(body.exact).map(([name, i]) => [name, slots[i]![0]]));

@@ -60,6 +60,45 @@ export interface ContentVocabulary {
 export interface ContentRuleSet {
   readonly rules: readonly CompiledContentRule[];
   readonly vocabulary: ContentVocabulary;
+  /**
+   * Lower-case ASCII words of which at least one must occur in a record (case-insensitively)
+   * for any of these rules to match: a record without any is not parsed. Null when
+   * some rule can match any record (e.g. it only names properties to mention).
+   */
+  readonly mustContain: readonly string[] | null;
+}
+
+/**
+ * Words one of which a record must contain for the rule to match, from one of
+ * its required conditions; null when no condition requires a word. Sound
+ * because every condition below needs a member name or type string present.
+ */
+function requiredWords(rule: CompiledContentRule, vocabulary: ContentVocabulary): readonly string[] | null {
+  const w = rule.when;
+  if (w.properties !== null) return [...w.properties.keys()];
+  if (w.detailKeys !== null) return [...w.detailKeys.keys()];
+  if (w.targetTypes !== null) return [...w.targetTypes];
+  if (w.anyScope !== null || w.allScopes !== null) return [...vocabulary.scopeProperties];
+  // A role is found through a Role target, a role property or a role detail.
+  if (w.roles !== null) return ["role", ...[...vocabulary.roleProperties, ...vocabulary.roleDetails].filter((k) => !k.includes("role"))];
+  return null;
+}
+
+/** The rule set of one entry, with the words that decide whether a record is worth parsing. */
+export function contentRuleSet(rules: readonly CompiledContentRule[], vocabulary: ContentVocabulary): ContentRuleSet {
+  const words = new Set<string>();
+  let mustContain: string[] | null = [];
+  for (const rule of rules) {
+    const required = requiredWords(rule, vocabulary);
+    if (required === null) {
+      mustContain = null;
+      break;
+    }
+    for (const word of required) words.add(word);
+  }
+  // A word that contains another is implied by it.
+  if (mustContain !== null) mustContain = [...words].filter((w) => ![...words].some((o) => o !== w && w.includes(o))).sort();
+  return Object.freeze({ rules, vocabulary, mustContain: mustContain === null ? null : Object.freeze(mustContain) });
 }
 
 const lower = (values: readonly string[] | undefined): ReadonlySet<string> | null => (values === undefined ? null : new Set(values.map((v) => v.toLowerCase())));

@@ -18,6 +18,8 @@ export interface ContentVerdict {
   readonly sensitivity: Sensitivity;
   /** Content reasons first (highest level first), then the name rules' reasons. */
   readonly reasons: readonly string[];
+  /** Identifies the verdict for one name answer: level and content reasons (the name reasons are the answer's). */
+  readonly key: string;
 }
 
 const MAX_REASON_CHARS = 240;
@@ -149,28 +151,56 @@ function match(rule: CompiledContentRule, content: RecordContent): string[] | nu
   return triggers;
 }
 
+// Reason texts per rule and trigger list: the triggers come from closed sets, so these are few; still bounded.
+const reasonTexts = new WeakMap<CompiledContentRule, Map<string, string>>();
+const MAX_TEXTS_PER_RULE = 256;
+
 function reasonText(rule: CompiledContentRule, triggers: readonly string[]): string {
-  const text = triggers.length === 0 ? `${rule.id}: ${rule.reason}` : `${rule.id}: ${rule.reason} (${triggers.join("; ")})`;
-  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text;
+  const joined = triggers.join("; ");
+  let texts = reasonTexts.get(rule);
+  const known = texts?.get(joined);
+  if (known !== undefined) return known;
+  const full = joined === "" ? `${rule.id}: ${rule.reason}` : `${rule.id}: ${rule.reason} (${joined})`;
+  const text = full.length > MAX_REASON_CHARS ? `${full.slice(0, MAX_REASON_CHARS - 1)}…` : full;
+  if (texts === undefined) {
+    texts = new Map();
+    reasonTexts.set(rule, texts);
+  }
+  if (texts.size >= MAX_TEXTS_PER_RULE) texts.clear();
+  texts.set(joined, text);
+  return text;
 }
+
+interface Hit {
+  readonly level: Sensitivity;
+  readonly reason: string;
+}
+
+const byLevel = (a: Hit, b: Hit) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level];
 
 /** The merged verdict, or null when no content rule matched (the name rules' answer stands, byte for byte). */
 export function evaluateContent(set: ContentRuleSet, view: ContentView, base: Enrichment): ContentVerdict | null {
   const content = new RecordContent(view, set.vocabulary);
-  const raised: { level: Sensitivity; reason: string }[] = [];
-  const lowered: { level: Sensitivity; reason: string }[] = [];
+  let raised: Hit[] | null = null;
+  let lowered: Hit[] | null = null;
   for (const rule of set.rules) {
     const triggers = match(rule, content);
     if (triggers === null) continue;
-    (rule.effect === "lower" ? lowered : raised).push({ level: rule.level, reason: reasonText(rule, triggers) });
+    const hit = { level: rule.level, reason: reasonText(rule, triggers) };
+    if (rule.effect === "lower") {
+      lowered ??= [];
+      lowered.push(hit);
+    } else {
+      raised ??= [];
+      raised.push(hit);
+    }
   }
-  if (raised.length === 0 && lowered.length === 0) return null;
-  const name = base.sensitivity;
-  let level: Sensitivity = name;
-  let applied = raised;
-  if (raised.length > 0) {
+  let level: Sensitivity = base.sensitivity;
+  let applied: Hit[];
+  if (raised !== null) {
     for (const r of raised) if (LEVEL_RANK[r.level] > LEVEL_RANK[level]) level = r.level;
-  } else if (!base.reasons.some((r) => set.vocabulary.neverLower.has(reasonRuleId(r)))) {
+    applied = raised;
+  } else if (lowered !== null && !base.reasons.some((r) => set.vocabulary.neverLower.has(reasonRuleId(r)))) {
     let top: Sensitivity = "low";
     for (const r of lowered) if (LEVEL_RANK[r.level] > LEVEL_RANK[top]) top = r.level;
     if (LEVEL_RANK[top] < LEVEL_RANK[level]) level = top;
@@ -178,6 +208,7 @@ export function evaluateContent(set: ContentRuleSet, view: ContentView, base: En
   } else {
     return null;
   }
-  const ordered = [...applied].sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level]);
-  return { sensitivity: level, reasons: [...ordered.map((r) => r.reason), ...base.reasons] };
+  if (applied.length > 1) applied.sort(byLevel);
+  const reasons = applied.map((r) => r.reason);
+  return { sensitivity: level, reasons: [...reasons, ...base.reasons], key: `${level}\u0000${reasons.join("\u0000")}` };
 }
