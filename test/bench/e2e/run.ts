@@ -39,18 +39,22 @@ const SAS_KEY = "bench-sas-key-do-not-log-7f3a";
 interface Plan {
   readonly name: string;
   readonly mode: E2eRun["mode"];
-  readonly hub: string;
+  readonly partitions: number;
   readonly replicas: number;
 }
 
+/** The steady trickle after each drain on which end-to-end latency is measured. */
+const LATENCY_PROBE_RATE = 2000;
+const LATENCY_PROBE_SECONDS = 10;
+
 const PLANS: readonly Plan[] = [
-  { name: "ceiling-1p", mode: "raw-ceiling", hub: "bench-p1", replicas: 1 },
-  { name: "pass-through-1p", mode: "pass-through", hub: "bench-p1", replicas: 1 },
-  { name: "enriched-1p", mode: "enriched", hub: "bench-p1", replicas: 1 },
-  { name: "ceiling-4p", mode: "raw-ceiling", hub: "bench-p4", replicas: 1 },
-  { name: "pass-through-4p", mode: "pass-through", hub: "bench-p4", replicas: 1 },
-  { name: "enriched-4p", mode: "enriched", hub: "bench-p4", replicas: 1 },
-  { name: "enriched-4p-2replicas", mode: "enriched", hub: "bench-p4", replicas: 2 },
+  { name: "ceiling-1p", mode: "raw-ceiling", partitions: 1, replicas: 1 },
+  { name: "pass-through-1p", mode: "pass-through", partitions: 1, replicas: 1 },
+  { name: "enriched-1p", mode: "enriched", partitions: 1, replicas: 1 },
+  { name: "ceiling-4p", mode: "raw-ceiling", partitions: 4, replicas: 1 },
+  { name: "pass-through-4p", mode: "pass-through", partitions: 4, replicas: 1 },
+  { name: "enriched-4p", mode: "enriched", partitions: 4, replicas: 1 },
+  { name: "enriched-4p-2replicas", mode: "enriched", partitions: 4, replicas: 2 },
 ];
 
 const log = (message: string) => process.stderr.write(`[bench:e2e ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -79,66 +83,66 @@ async function main(argv: string[]): Promise<number> {
   const startedAt = new Date().toISOString();
   const machine = machineInfo(REPO_ROOT);
   const events = Math.ceil(records / 4);
-  const groups = PLANS.flatMap((p) => Array.from({ length: repeat }, (_, i) => `${p.name}-${i}`)).concat(["profile"]);
-  const hubs = [
-    { name: "bench-p1", partitionCount: 1, consumerGroups: groups },
-    { name: "bench-p4", partitionCount: 4, consumerGroups: groups },
-  ];
-  log(`starting Azurite and the local broker; ${records} records (${events} events) per hub`);
-  const services = await startLocalServices(hubs, SAS_KEY);
+  log(`starting Azurite and the local broker; ${records} records (${events} events) per run`);
+  const services = await startLocalServices([], SAS_KEY);
   const runs: E2eRun[] = [];
   const notes: string[] = [];
   let profile: E2eResult["profile"];
+  let hubCount = 0;
   try {
     const eventHubCs = services.broker.connectionString();
     const pool = activityPool(join(REPO_ROOT, "catalog", "sources"));
-    const loads = new Map<string, PreloadResult>();
-    for (const hub of hubs) {
-      const partitionIds = Array.from({ length: hub.partitionCount }, (_, i) => String(i));
-      const loaded = await preload(generateStream({ seed, activities: pool }, events), { connectionString: eventHubCs, hub: hub.name, partitionIds, keepIds: true });
-      await verifyPreload(eventHubCs, hub.name, loaded);
-      loads.set(hub.name, loaded);
-      log(`preloaded ${hub.name}: ${loaded.totals.events} events, ${loaded.totals.records} records, ${(loaded.totals.bytes / 1e6).toFixed(0)} MB in ${loaded.seconds.toFixed(1)} s`);
-    }
+    // Every run gets a fresh hub holding the same stream, so a run's latency probe and
+    // leftovers never reach another run; the hub is deleted after the run (broker memory).
+    const freshHub = async (partitions: number): Promise<{ hub: string; loaded: PreloadResult }> => {
+      const hub = `bench-${hubCount++}`;
+      services.broker.control.createHub({ name: hub, partitionCount: partitions, consumerGroups: ["bench"] });
+      const partitionIds = Array.from({ length: partitions }, (_, i) => String(i));
+      const loaded = await preload(generateStream({ seed, activities: pool }, events), { connectionString: eventHubCs, hub, partitionIds, keepIds: true });
+      await verifyPreload(eventHubCs, hub, loaded);
+      log(`preloaded ${hub} (${partitions} partition(s)): ${loaded.totals.events} events, ${loaded.totals.records} records, ${(loaded.totals.bytes / 1e6).toFixed(0)} MB in ${loaded.seconds.toFixed(1)} s`);
+      return { hub, loaded };
+    };
     let containerIndex = 0;
-    const workerOptions = (plan: Plan, group: string, extra: Partial<WorkerRunOptions> = {}): WorkerRunOptions => ({
+    const workerOptions = (plan: Plan, hub: string, loaded: PreloadResult, extra: Partial<WorkerRunOptions> = {}): WorkerRunOptions => ({
       name: plan.name,
       mode: plan.mode as WorkerRunOptions["mode"],
       replicas: plan.replicas,
       eventHubConnectionString: eventHubCs,
-      hub: plan.hub,
-      consumerGroup: group,
+      hub,
+      consumerGroup: "bench",
       storageConnectionString: services.azurite.connectionString,
       container: `bench-${containerIndex++}`,
-      preloaded: loads.get(plan.hub) as PreloadResult,
+      preloaded: loaded,
       env: BENCH_WORKER_ENV,
-      timeoutMs: 240_000,
+      timeoutMs: 300_000,
+      latencyProbe: { recordsPerSecond: LATENCY_PROBE_RATE, seconds: LATENCY_PROBE_SECONDS, stream: { seed: seed + 1000, activities: pool } },
       ...extra,
     });
     for (const plan of PLANS) {
       let best: E2eRun | undefined;
       for (let i = 0; i < repeat; i++) {
-        const group = `${plan.name}-${i}`;
+        const { hub, loaded } = await freshHub(plan.partitions);
         let run: E2eRun;
         if (plan.mode === "raw-ceiling") {
           run = await measureCeiling(plan.name, {
             connectionString: eventHubCs,
-            hub: plan.hub,
-            consumerGroup: group,
-            preloaded: loads.get(plan.hub) as PreloadResult,
+            hub,
+            consumerGroup: "bench",
+            preloaded: loaded,
             maxBatchSize: Number(BENCH_WORKER_ENV.AUDIT_ENRICHER_MAX_BATCH_SIZE),
             prefetch: Number(BENCH_WORKER_ENV.AUDIT_ENRICHER_PREFETCH_COUNT),
             timeoutMs: 180_000,
           });
         } else {
-          const result = await runWorkers(workerOptions(plan, group));
+          const result = await runWorkers(workerOptions(plan, hub, loaded));
           run = result.run;
           if (!result.checkpointsReached && run.status === "ok") notes.push(`${plan.name}: checkpoints did not reach the last sequence number within 30 s of the last acknowledgement.`);
           if (result.exitCodes.some((c) => c !== 0)) notes.push(`${plan.name}: a replica exited with ${result.exitCodes.join(",")} on SIGTERM.`);
           if (run.status === "failed") log(`worker output (last 1500 chars):\n${result.logs.map((l) => l.slice(-1500)).join("\n---\n")}`);
-          log(`  broker/bench process CPU during the run: ${result.brokerCpuSeconds.toFixed(1)} s`);
         }
-        log(`${plan.name} #${i + 1}: ${run.status} ${Math.round(run.recordsPerSecond)} records/s, ${run.mbPerSecond.toFixed(1)} MB/s, ${run.seconds.toFixed(1)} s, peak RSS ${run.peakRssMb.toFixed(0)} MB${run.error ? `, ${run.error}` : ""}`);
+        services.broker.control.deleteHub(hub);
+        log(`${plan.name} #${i + 1}: ${run.status} ${Math.round(run.recordsPerSecond)} records/s, ${run.mbPerSecond.toFixed(1)} MB/s, ${run.seconds.toFixed(1)} s, peak RSS ${run.peakRssMb.toFixed(0)} MB, latency p50/p99 ${run.latencyP50Ms?.toFixed(0) ?? "-"}/${run.latencyP99Ms?.toFixed(0) ?? "-"} ms${run.error ? `, ${run.error}` : ""}`);
         if (best === undefined || (run.status === "ok" && (best.status !== "ok" || run.recordsPerSecond > best.recordsPerSecond))) best = run;
       }
       if (best) runs.push(best);
@@ -149,7 +153,8 @@ async function main(argv: string[]): Promise<number> {
       const dir = join(RESULTS_DIR, "..", ".cpu-profiles");
       rmSync(dir, { recursive: true, force: true });
       const plan = PLANS.find((p) => p.name === "enriched-1p") as Plan;
-      const result = await runWorkers(workerOptions(plan, "profile", { cpuProfileDir: dir, verify: false }));
+      const { hub, loaded } = await freshHub(plan.partitions);
+      const result = await runWorkers(workerOptions(plan, hub, loaded, { cpuProfileDir: dir, verify: false, latencyProbe: undefined }));
       profile = { run: "enriched-1p (profiled, not counted)", ...summarizeProfiles(dir) };
       rmSync(dir, { recursive: true, force: true });
       log(`profile: ${profile.byArea.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(", ")} (profiled run ${Math.round(result.run.recordsPerSecond)} records/s)`);
@@ -159,14 +164,14 @@ async function main(argv: string[]): Promise<number> {
   }
   notes.push(
     `The machine has ${machine.cores} cores shared by the broker (in the bench process), Azurite and the worker(s); other helpers' work ran at the same time (load average ${machine.loadAverage} at start).`,
-    "Latency p50/p99 come from the worker's audit_enricher_end_to_end_latency_seconds histogram (enqueued time to blob commit); during a backlog drain they include the time records waited in the backlog, so read them as drain latencies; the soak gives steady-state latency.",
+    `Latency p50/p99 come from the worker's audit_enricher_end_to_end_latency_seconds histogram (enqueued time to blob commit, bucket-interpolated), measured on a steady ${LATENCY_PROBE_RATE} records/s trickle for ${LATENCY_PROBE_SECONDS} s after each drain (a drained backlog's latency is only its age); the blob flush interval of ${BENCH_WORKER_ENV.AUDIT_ENRICHER_FLUSH_INTERVAL_SECONDS} s dominates it. The exactly-once column counts the drain and the trickle.`,
   );
   const result: E2eResult = {
     kind: "e2e",
     startedAt,
     finishedAt: new Date().toISOString(),
     machine,
-    settings: { records, events, seed, repeat, ...Object.fromEntries(Object.entries(BENCH_WORKER_ENV).map(([k, v]) => [k.replace("AUDIT_ENRICHER_", "").toLowerCase(), v])) },
+    settings: { records, events, seed, repeat, latencyProbeRecordsPerSecond: LATENCY_PROBE_RATE, latencyProbeSeconds: LATENCY_PROBE_SECONDS, ...Object.fromEntries(Object.entries(BENCH_WORKER_ENV).map(([k, v]) => [k.replace("AUDIT_ENRICHER_", "").toLowerCase(), v])) },
     runs,
     ...(profile ? { profile } : {}),
     notes,

@@ -8,9 +8,11 @@ import { freePort } from "../../../src/local/azurite.ts";
 import type { E2eRun, RunMode } from "../report/results.ts";
 import { checkExactlyOnce, readBlobOutput } from "./blob-output.ts";
 import { type BenchChild, spawnNode } from "./child-process.ts";
+import { SteadyProducer } from "../soak/steady-producer.ts";
 import type { PreloadResult } from "./preload.ts";
 import { childPids, ProcessSampler, readProcess } from "./process-sampler.ts";
-import { byLabel, histogramBuckets, histogramQuantile, type MetricSample, scrapeMetrics, sumOf } from "./prometheus-text.ts";
+import { bucketDelta, type Buckets, byLabel, histogramBuckets, histogramQuantile, type MetricSample, scrapeMetrics, sumOf } from "./prometheus-text.ts";
+import { generateStream, type StreamOptions } from "./stream.ts";
 
 export interface WorkerRunOptions {
   readonly name: string;
@@ -29,6 +31,11 @@ export interface WorkerRunOptions {
   /** Directory for --cpu-prof output; no profiling when absent. */
   readonly cpuProfileDir?: string;
   readonly verify?: boolean;
+  /**
+   * After the drain, a steady trickle into the same hub for `seconds`: the end-to-end latency
+   * of the run is measured on it (a drained backlog's latency is only its age).
+   */
+  readonly latencyProbe?: { readonly recordsPerSecond: number; readonly seconds: number; readonly stream: StreamOptions };
 }
 
 export interface WorkerRunResult {
@@ -110,6 +117,9 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
   let error: string | undefined;
   let checkpointsReached = false;
   let finalScrapes: (MetricSample[] | null)[] = [];
+  const probeIds = new Map<string, string[]>();
+  let probeLatency: { p50: number | null; p99: number | null } | undefined;
+  let lastSequence = new Map(options.preloaded.partitions.map((p) => [p.partitionId, p.lastSequenceNumber]));
   const cpuBefore = process.cpuUsage();
   const azuritePids = childPids(process.pid, "azurite");
   const azuriteCpu = () => azuritePids.reduce((sum, pid) => sum + (readProcess(pid)?.cpuSeconds ?? 0), 0);
@@ -140,11 +150,45 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
       }
       await sleep(100);
     }
+    if (options.latencyProbe) {
+      const probe = options.latencyProbe;
+      const before = latencyBuckets(await scrapeAll(ports));
+      const producer = new SteadyProducer({
+        connectionString: options.eventHubConnectionString,
+        hub: options.hub,
+        partitionIds: options.preloaded.partitions.map((p) => p.partitionId),
+        eventsPerSecond: probe.recordsPerSecond / 4,
+        events: generateStream(probe.stream, Number.MAX_SAFE_INTEGER)[Symbol.iterator](),
+        onSent: (event, partitionId) => {
+          const ids = probeIds.get(partitionId) ?? [];
+          for (const id of event.recordIds) ids.push(id);
+          probeIds.set(partitionId, ids);
+        },
+      });
+      producer.start();
+      await sleep(probe.seconds * 1000);
+      await producer.stop();
+      const last = new Map(options.preloaded.partitions.map((p) => [p.partitionId, p.lastSequenceNumber + (producer.sentByPartition.get(p.partitionId) ?? 0)]));
+      const probeDeadline = Date.now() + 60_000;
+      for (;;) {
+        const scrapes = await scrapeAll(ports);
+        const acked = maxByPartition(scrapes, "audit_enricher_partition_last_acknowledged_sequence_number");
+        if ([...last].every(([p, n]) => (acked.get(p) ?? -1) >= n)) {
+          const after = latencyBuckets(scrapes);
+          if (after !== null) probeLatency = quantilesMs(bucketDelta(after, before));
+          break;
+        }
+        if (Date.now() > probeDeadline) throw new Error("the latency probe's records were not acknowledged within 60 s");
+        await sleep(200);
+      }
+      lastSequence = last;
+    }
     // Not timed: the checkpoint follows the acknowledgements on its cadence.
     const checkpointDeadline = Date.now() + 30_000;
     while (Date.now() < checkpointDeadline) {
       finalScrapes = await scrapeAll(ports);
-      if (reached(maxByPartition(finalScrapes, "audit_enricher_checkpoint_sequence_number"), options.preloaded)) {
+      const checkpoints = maxByPartition(finalScrapes, "audit_enricher_checkpoint_sequence_number");
+      if ([...lastSequence].every(([p, n]) => (checkpoints.get(p) ?? -1) >= n)) {
         checkpointsReached = true;
         break;
       }
@@ -158,13 +202,13 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
   const usage = sampler.stop();
   const exits = await Promise.all(children.map((c) => c.stop(20_000)));
   const seconds = doneAt > 0 && firstReceivedAt > 0 ? (doneAt - firstReceivedAt) / 1000 : 0;
-  const latency = combinedLatency(finalScrapes);
+  const latency = probeLatency ?? { p50: null, p99: null };
   let exactlyOnce = null;
   if (error === undefined && options.verify !== false) {
     const container = BlobServiceClient.fromConnectionString(options.storageConnectionString).getContainerClient(options.container);
     const output = await readBlobOutput(container, `${options.env.AUDIT_ENRICHER_BLOB_PREFIX ?? "enriched"}/`);
     exactlyOnce = checkExactlyOnce(
-      options.preloaded.partitions.flatMap((p) => p.recordIds),
+      [...options.preloaded.partitions.flatMap((p) => p.recordIds), ...[...probeIds.values()].flat()],
       output.ids,
       output.lines,
     );
@@ -197,10 +241,15 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
   };
 }
 
-function combinedLatency(scrapes: readonly (MetricSample[] | null)[]): { p50: number | null; p99: number | null } {
-  const all = scrapes.flatMap((s) => s ?? []);
-  const buckets = histogramBuckets(all, "audit_enricher_end_to_end_latency_seconds", { sink: "blob" });
-  if (buckets === null) return { p50: null, p99: null };
+function latencyBuckets(scrapes: readonly (MetricSample[] | null)[]): Buckets | null {
+  return histogramBuckets(
+    scrapes.flatMap((s) => s ?? []),
+    "audit_enricher_end_to_end_latency_seconds",
+    { sink: "blob" },
+  );
+}
+
+function quantilesMs(buckets: Buckets): { p50: number | null; p99: number | null } {
   const ms = (q: number) => {
     const v = histogramQuantile(buckets, q);
     return v === null ? null : v * 1000;
