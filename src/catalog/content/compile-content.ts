@@ -66,6 +66,13 @@ export interface ContentRuleSet {
    * some rule can match any record (e.g. it only names properties to mention).
    */
   readonly mustContain: readonly string[] | null;
+  /**
+   * mustContain as one case-insensitive pattern, compiled once at load, that also
+   * matches a `\u` escape (which could spell a word); null with mustContain.
+   */
+  readonly mayMatch: RegExp | null;
+  /** True when a needed word may sit in additionalDetails (detail keys, role details), not only in targetResources. */
+  readonly readsDetails: boolean;
 }
 
 /**
@@ -98,7 +105,14 @@ export function contentRuleSet(rules: readonly CompiledContentRule[], vocabulary
   }
   // A word that contains another is implied by it.
   if (mustContain !== null) mustContain = [...words].filter((w) => ![...words].some((o) => o !== w && w.includes(o))).sort();
-  return Object.freeze({ rules, vocabulary, mustContain: mustContain === null ? null : Object.freeze(mustContain) });
+  const literal = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return Object.freeze({
+    rules,
+    vocabulary,
+    mustContain: mustContain === null ? null : Object.freeze(mustContain),
+    mayMatch: mustContain === null ? null : new RegExp(`${mustContain.map(literal).join("|")}|\\\\u`, "i"),
+    readsDetails: rules.some((r) => r.when.detailKeys !== null || r.when.roles !== null),
+  });
 }
 
 const lower = (values: readonly string[] | undefined): ReadonlySet<string> | null => (values === undefined ? null : new Set(values.map((v) => v.toLowerCase())));

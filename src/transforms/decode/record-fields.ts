@@ -29,7 +29,21 @@ const TOP_LEVEL = new Set([
   "LoggedByService",
   "enrichment",
 ]);
-const IN_PROPERTIES = new Set(["activityDisplayName", "loggedByService", "category", "auditEventCategory", "operationName"]);
+/**
+ * Members of `properties` kept as a ContentSpan (where the value's bytes are)
+ * rather than decoded: content rules (src/transforms/enrich/content/) parse
+ * only these, and only for activities that have content rules.
+ */
+export const CONTENT_MEMBERS = ["targetResources", "additionalDetails", "initiatedBy", "result"] as const;
+const CONTENT_MEMBER_SET = new Set<string>(CONTENT_MEMBERS);
+
+/** Byte span [start, end) of a member's value in the scanned buffer. */
+export interface ContentSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+const IN_PROPERTIES = new Set(["activityDisplayName", "loggedByService", "category", "auditEventCategory", "operationName", ...CONTENT_MEMBERS]);
 
 // Keys are compared as bytes, grouped by length, so a member nobody asked for costs a length check.
 function byLength(names: Set<string>): (string[] | undefined)[] {
@@ -96,7 +110,7 @@ export function captureMember(
       const ve = scanValue(t, pvs, end, pleft);
       if (ve < 0) return ve;
       const name = wantedKey(t, b, pks, pke, PROPERTIES_BY_LENGTH, IN_PROPERTIES);
-      if (name !== null) properties[name] = b[pvs] === 0x22 ? decodeString(t, b, pvs, ve) : NON_STRING;
+      if (name !== null) properties[name] = CONTENT_MEMBER_SET.has(name) ? ({ start: pvs, end: ve } satisfies ContentSpan) : b[pvs] === 0x22 ? decodeString(t, b, pvs, ve) : NON_STRING;
       return ve;
     });
     if (ve >= 0) fields.properties = properties;

@@ -100,7 +100,7 @@ function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: num
 
   const named = stage.cache.enrich(found.activity, found.service, found.category, found.activitySource);
   // Content rules read the record itself, only for activities that have some (src/catalog/content/).
-  const encoded = named.contentRules === null ? named : applyContentRules(named, b, start, end, found.shape);
+  const encoded = named.contentRules === null ? named : applyContentRules(named, b, start, end, found.shape, fields);
   let line: Buffer;
   if (Object.hasOwn(fields, "enrichment") || spansLines(b, start, end)) {
     // An enrichment of its own (a record enriched before) is replaced, not duplicated.

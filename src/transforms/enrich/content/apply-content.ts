@@ -1,49 +1,65 @@
 // The enrichment stage's one step for content rules. Only records whose
-// activity has content rules get here (the cache entry says so); they are
-// parsed, read through the shape's accessor, and get a new `enrichment`
-// member when a rule matched. The encoded members are memoized per cached
-// answer: reasons come from closed sets, so the variants are few; the memo is
-// still bounded.
+// activity has content rules get here (the cache entry says so). A record
+// that contains none of the words its rules need is left as it is, unparsed;
+// otherwise its content is read (for Azure Monitor records only the members
+// the decoder located, else the parsed record through its shape's accessor)
+// and it gets a new `enrichment` member when a rule matched. The encoded
+// members are memoized per cached answer: reasons come from closed sets, so
+// the variants are few; the memo is still bounded.
 import { type Buffer, isAscii } from "node:buffer";
 import type { ContentRuleSet } from "../../../catalog/content/compile-content.ts";
 import type { RecordShape } from "../../decode/outcome.ts";
 import type { JsonObject } from "../../decode/own-fields.ts";
 import { type EncodedEnrichment, encodeEnrichment } from "../enrichment-cache.ts";
 import { evaluateContent } from "./evaluate-content.ts";
-import { contentView } from "./record-content.ts";
+import { type ContentView, contentView } from "./record-content.ts";
+import { contentSpans, SpanContentView, spanText } from "./span-view.ts";
 
 const MAX_VARIANTS = 256;
 const variants = new WeakMap<EncodedEnrichment, Map<string, EncodedEnrichment>>();
+const NULL_FIRST_BYTE = 0x6e;
 
-/**
- * The record as text when it may match, null when it cannot: it contains none
- * of the words the rules need (compared case-insensitively on the raw bytes;
- * a record with `\u` escapes is always parsed, as an escape could spell one).
- */
-function candidateText(rules: ContentRuleSet, bytes: Buffer, start: number, end: number): string | null {
-  const ascii = isAscii(bytes.subarray(start, end));
-  const text = bytes.toString(ascii ? "latin1" : "utf8", start, end);
-  const words = rules.mustContain;
-  if (words === null || text.includes("\\u")) return text;
-  const lower = text.toLowerCase();
-  for (const word of words) if (lower.includes(word)) return text;
-  return null;
+/** False when none of the texts holds a word the rules need (one pattern per rule set, compiled at load). */
+function mayMatch(rules: ContentRuleSet, first: string, second: string | null): boolean {
+  const pattern = rules.mayMatch;
+  return pattern === null || pattern.test(first) || (second !== null && pattern.test(second));
 }
 
-/** `encoded` when no content rule applies or matches; otherwise the answer with the content verdict merged in. */
-export function applyContentRules(encoded: EncodedEnrichment, bytes: Buffer, start: number, end: number, shape: RecordShape): EncodedEnrichment {
-  const rules = encoded.contentRules;
-  if (rules === null) return encoded;
-  const text = candidateText(rules, bytes, start, end);
-  if (text === null) return encoded;
+function readContent(rules: ContentRuleSet, bytes: Buffer, start: number, end: number, shape: RecordShape, fields: JsonObject | null): ContentView | null {
+  const spans = shape === "diagnostic" ? contentSpans(fields) : null;
+  // `null` members make the full view look elsewhere (e.g. top-level targetResources): take the full path then.
+  if (spans !== null && bytes[spans.targets.start] !== NULL_FIRST_BYTE && bytes[spans.initiatedBy.start] !== NULL_FIRST_BYTE && bytes[spans.result.start] !== NULL_FIRST_BYTE) {
+    const targets = spanText(bytes, spans.targets);
+    const details = rules.readsDetails && spans.details !== null ? spanText(bytes, spans.details) : null;
+    if (!mayMatch(rules, targets, details)) return null;
+    return new SpanContentView(bytes, targets, spans.details, spans.initiatedBy, spans.result);
+  }
+  const text = bytes.toString(isAscii(bytes.subarray(start, end)) ? "latin1" : "utf8", start, end);
+  if (!mayMatch(rules, text, null)) return null;
   let record: unknown;
   try {
     record = JSON.parse(text);
   } catch {
-    return encoded;
+    return null;
   }
-  if (record === null || typeof record !== "object" || Array.isArray(record)) return encoded;
-  const verdict = evaluateContent(rules, contentView(record as JsonObject, shape), encoded.enrichment);
+  if (record === null || typeof record !== "object" || Array.isArray(record)) return null;
+  return contentView(record as JsonObject, shape);
+}
+
+/** `encoded` when no content rule applies or matches; otherwise the answer with the content verdict merged in. */
+export function applyContentRules(
+  encoded: EncodedEnrichment,
+  bytes: Buffer,
+  start: number,
+  end: number,
+  shape: RecordShape,
+  fields: JsonObject | null,
+): EncodedEnrichment {
+  const rules = encoded.contentRules;
+  if (rules === null) return encoded;
+  const view = readContent(rules, bytes, start, end, shape, fields);
+  if (view === null) return encoded;
+  const verdict = evaluateContent(rules, view, encoded.enrichment);
   if (verdict === null) return encoded;
   const key = verdict.key;
   let memo = variants.get(encoded);

@@ -95,8 +95,6 @@ function named(values: readonly string[]): string {
 function match(rule: CompiledContentRule, content: RecordContent): string[] | null {
   const w = rule.when;
   const { view } = content;
-  if (w.initiatedBy !== null && view.initiator !== w.initiatedBy) return null;
-  if (w.result !== null && !w.result.has(view.result)) return null;
   const triggers: string[] = [];
   if (w.targetTypes !== null) {
     const types = w.targetTypes;
@@ -143,6 +141,9 @@ function match(rule: CompiledContentRule, content: RecordContent): string[] | nu
     if (d === undefined) return null;
     triggers.push(`detail: ${keys.get(d.key)}`);
   }
+  // Last: with the lazy view these are read (parsed) only when everything else matched.
+  if (w.initiatedBy !== null && view.initiator !== w.initiatedBy) return null;
+  if (w.result !== null && !w.result.has(view.result)) return null;
   if (w.mention !== null) {
     const mention = w.mention;
     const names = view.targets.flatMap((t) => t.properties.map((p) => mention.get(p.key)).filter((n) => n !== undefined));

@@ -80,7 +80,7 @@ function propertiesOf(list: unknown): ContentProperty[] {
   return out;
 }
 
-function targetsOf(list: unknown): ContentTarget[] {
+export function targetsOf(list: unknown): ContentTarget[] {
   const out: ContentTarget[] = [];
   for (const item of listOf(list)) {
     if (out.length >= MAX_TARGETS) break;
@@ -95,7 +95,7 @@ function targetsOf(list: unknown): ContentTarget[] {
   return out;
 }
 
-function detailsOf(value: unknown): ContentDetail[] {
+export function detailsOf(value: unknown): ContentDetail[] {
   const out: ContentDetail[] = [];
   if (Array.isArray(value)) {
     for (const item of value) {
@@ -113,13 +113,13 @@ function detailsOf(value: unknown): ContentDetail[] {
   return out;
 }
 
-function initiatorOf(initiatedBy: unknown): ContentView["initiator"] {
+export function initiatorOf(initiatedBy: unknown): ContentView["initiator"] {
   if (ownObject(initiatedBy, "user") !== null) return "user";
   if (ownObject(initiatedBy, "app") !== null) return "app";
   return "unknown";
 }
 
-function resultOf(value: unknown): ContentView["result"] {
+export function resultOf(value: unknown): ContentView["result"] {
   if (value === 0) return "success";
   if (typeof value !== "string") return "other";
   const v = value.trim().toLowerCase();
