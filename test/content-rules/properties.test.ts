@@ -20,6 +20,8 @@ import { CatalogError } from "../../src/catalog/errors.ts";
 import { CatalogIndex } from "../../src/catalog/index.ts";
 import { LEVEL_RANK } from "../../src/catalog/policy.ts";
 import type { RecordShape } from "../../src/transforms/decode/outcome.ts";
+import { evaluateContent } from "../../src/transforms/enrich/content/evaluate-content.ts";
+import { contentView } from "../../src/transforms/enrich/content/record-content.ts";
 import { processMessage } from "../../src/transforms/enrich/process-message.ts";
 import { enrichOne } from "./enrich-one.ts";
 import { type CaseCore, CASES, inShape, SHAPES } from "./shapes.ts";
@@ -177,11 +179,15 @@ describe("values from the record never reach the reasons", () => {
   });
 });
 
-describe("records whose activity has no content rules", () => {
+/** The shipped catalog without content rules, same version string: what the stage gave before them. */
+const without = (() => {
   const stripped = structuredClone(body) as { -readonly [K in keyof ArtifactBody]: ArtifactBody[K] };
   stripped.policy = { ...stripped.policy, contentRules: [] };
   stripped.entries = stripped.entries.map(({ contentRules: _, ...e }) => e);
-  const without = new CatalogIndex(stripped, version);
+  return new CatalogIndex(stripped, version);
+})();
+
+describe("records whose activity has no content rules", () => {
 
   it("leave byte-identical to an index without content rules, in every shape, in messages of several records", () => {
     const activity = fc.constantFrom(...plainEntries.map((e) => e.activity));
@@ -209,5 +215,23 @@ describe("records whose activity has no content rules", () => {
     const [a] = processMessage(message, { lookup: shipped, nonAudit: "pass" }).records;
     const [b] = processMessage(message, { lookup: without, nonAudit: "pass" }).records;
     expect(a?.kind === "enriched" && b?.kind === "enriched" && Buffer.from(a.line).equals(Buffer.from(b.line))).toBe(false);
+  });
+});
+
+describe("the shortcuts agree with reading the whole record", () => {
+  it("word prefilter and located members give the verdict of the full parse + shape accessor", () => {
+    const activity = fc.constantFrom(...ruledEntries.map((e) => e.activity));
+    fc.assert(
+      fc.property(fc.oneof(core(activity), fixtureCore), shape, (c, s) => {
+        const record = inShape(c, s);
+        const got = enrichOne(shipped, record).enrichment;
+        const base = enrichOne(without, record).enrichment;
+        const rules = shipped.contentRules(c.activity)!;
+        const full = evaluateContent(rules, contentView(JSON.parse(JSON.stringify(record)) as Record<string, unknown>, s), base);
+        expect(got.sensitivity).toBe(full?.sensitivity ?? base.sensitivity);
+        expect(got.reasons).toEqual(full?.reasons ?? base.reasons);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
