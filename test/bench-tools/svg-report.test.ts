@@ -104,6 +104,14 @@ describe("targets", () => {
     expect(rows.find((r) => r.target.startsWith("one worker"))?.verdict).toBe("met");
   });
 
+  it("judges peak RSS separately for the memory-bounded run", () => {
+    const rows = e2eTargets([run("enriched", 4, 10_000, 1, { peakRssMb: 600 }), run("enriched", 4, 9_000, 1, { peakRssMb: 240, smallMemory: true })]);
+    expect(rows.filter((r) => r.target.startsWith("peak RSS")).map((r) => [r.target, r.verdict])).toEqual([
+      ["peak RSS <= 256 MB (worker runs, bench settings)", "missed"],
+      ["peak RSS <= 256 MB (worker runs, memory-bounded settings)", "met"],
+    ]);
+  });
+
   it("flags a run with duplicates or missing records", () => {
     const rows = e2eTargets([run("enriched", 1, 50_000, 1, { exactlyOnce: { expected: 10, delivered: 10, duplicates: 1, missing: 1, unexpected: 0 } })]);
     expect(rows.find((r) => r.target.startsWith("every worker run"))?.verdict).toBe("missed");

@@ -18,7 +18,7 @@ import { startLocalServices } from "./local-services.ts";
 import { type PreloadResult, preload, verifyPreload } from "./preload.ts";
 import { generateStream } from "./stream.ts";
 import { runWorkers, type WorkerRunOptions } from "./worker-run.ts";
-import { BENCH_WORKER_ENV } from "./worker-settings.ts";
+import { BENCH_WORKER_ENV, SMALL_MEMORY_ENV, SMALL_MEMORY_NODE_FLAGS } from "./worker-settings.ts";
 
 const HELP = `Usage: npm run bench:e2e -- [--records N] [--seed N] [--repeat N] [--no-profile]
 
@@ -41,6 +41,8 @@ interface Plan {
   readonly mode: E2eRun["mode"];
   readonly partitions: number;
   readonly replicas: number;
+  /** Memory-bounded settings (SMALL_MEMORY_ENV and heap limits) instead of the bench defaults. */
+  readonly smallMemory?: boolean;
 }
 
 /** The steady trickle after each drain on which end-to-end latency is measured. */
@@ -55,6 +57,7 @@ const PLANS: readonly Plan[] = [
   { name: "pass-through-4p", mode: "pass-through", partitions: 4, replicas: 1 },
   { name: "enriched-4p", mode: "enriched", partitions: 4, replicas: 1 },
   { name: "enriched-4p-2replicas", mode: "enriched", partitions: 4, replicas: 2 },
+  { name: "enriched-4p-small-memory", mode: "enriched", partitions: 4, replicas: 1, smallMemory: true },
 ];
 
 const log = (message: string) => process.stderr.write(`[bench:e2e ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -114,7 +117,8 @@ async function main(argv: string[]): Promise<number> {
       storageConnectionString: services.azurite.connectionString,
       container: `bench-${containerIndex++}`,
       preloaded: loaded,
-      env: BENCH_WORKER_ENV,
+      env: plan.smallMemory ? { ...BENCH_WORKER_ENV, ...SMALL_MEMORY_ENV } : BENCH_WORKER_ENV,
+      nodeFlags: plan.smallMemory ? SMALL_MEMORY_NODE_FLAGS : [],
       timeoutMs: 300_000,
       latencyProbe: { recordsPerSecond: LATENCY_PROBE_RATE, seconds: LATENCY_PROBE_SECONDS, stream: { seed: seed + 1000, activities: pool } },
       ...extra,
@@ -136,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
           });
         } else {
           const result = await runWorkers(workerOptions(plan, hub, loaded));
-          run = result.run;
+          run = plan.smallMemory ? { ...result.run, smallMemory: true } : result.run;
           if (!result.checkpointsReached && run.status === "ok") notes.push(`${plan.name}: checkpoints did not reach the last sequence number within 30 s of the last acknowledgement.`);
           if (result.exitCodes.some((c) => c !== 0)) notes.push(`${plan.name}: a replica exited with ${result.exitCodes.join(",")} on SIGTERM.`);
           if (run.status === "failed") log(`worker output (last 1500 chars):\n${result.logs.map((l) => l.slice(-1500)).join("\n---\n")}`);

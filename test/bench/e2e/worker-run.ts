@@ -28,6 +28,8 @@ export interface WorkerRunOptions {
   /** Extra env for every replica (batch sizes, flush settings...). */
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** Extra Node flags for every replica (e.g. V8 heap limits). */
+  readonly nodeFlags?: readonly string[];
   /** Directory for --cpu-prof output; no profiling when absent. */
   readonly cpuProfileDir?: string;
   readonly verify?: boolean;
@@ -128,7 +130,7 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
   try {
     if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
     for (const port of ports) {
-      const flags = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+      const flags = [...(options.nodeFlags ?? []), ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [])];
       const child = spawnNode("src/cli.ts", ["run"], { env: workerEnv(options, port), nodeFlags: flags, keepOutputBytes: 1024 * 1024 });
       children.push(child);
       sampler.watch(child.pid);

@@ -15,3 +15,19 @@ export const BENCH_WORKER_ENV = {
   AUDIT_ENRICHER_CHECKPOINT_INTERVAL_SECONDS: "1",
   AUDIT_ENRICHER_LOG_LEVEL: "info",
 } as const;
+
+/**
+ * A memory-bounded variant, found by sampling heap and external memory during drains: V8's
+ * young generation and old-space growth (heap total 270 MB for 150 MB used) and Buffers that
+ * reach about 3.5x the in-flight input bytes (record, output line, object body, gzip output)
+ * make RSS; smaller in-flight bounds, objects and prefetch, and heap limits cap both.
+ */
+export const SMALL_MEMORY_ENV = {
+  AUDIT_ENRICHER_MAX_INFLIGHT_BYTES: String(24 * 2 ** 20),
+  AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_BYTES: String(8 * 2 ** 20),
+  AUDIT_ENRICHER_FLUSH_MAX_BYTES: String(4 * 2 ** 20),
+  AUDIT_ENRICHER_PREFETCH_COUNT: "300",
+  AUDIT_ENRICHER_MAX_BATCH_SIZE: "100",
+} as const;
+
+export const SMALL_MEMORY_NODE_FLAGS = ["--max-semi-space-size=4", "--max-old-space-size=160"] as const;

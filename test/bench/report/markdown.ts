@@ -1,7 +1,7 @@
 // Renders REPORT.md (and its SVG charts) from the results JSON. Pure: results
 // in, files' contents out; regenerate.ts writes them.
 import type { MachineInfo } from "./machine.ts";
-import type { AllResults, E2eResult, FuzzResult, SoakResult } from "./results.ts";
+import type { AllResults, E2eResult, E2eRun, FuzzResult, SoakResult } from "./results.ts";
 import { barChart, lineChart } from "./svg-chart.ts";
 import { allTargets } from "./targets.ts";
 
@@ -50,19 +50,21 @@ function e2eSection(e2e: E2eResult, charts: Map<string, string>): string[] {
     ),
     "",
   );
-  const labels = [...new Set(e2e.runs.map((r) => `${r.partitions}p x${r.replicas}`))];
+  const keyOf = (r: E2eRun) => `${r.partitions} partition(s), ${r.replicas} replica(s)${r.smallMemory ? ", small memory" : ""}`;
+  const labels = [...new Set(e2e.runs.map(keyOf))];
   const modes = ["raw-ceiling", "pass-through", "enriched"] as const;
+  const runOf = (label: string, mode: E2eRun["mode"]) => e2e.runs.find((r) => keyOf(r) === label && r.mode === mode && r.status === "ok");
   const groups = labels.map((label) => ({
-    label: label.replace("p x", " partition(s), replicas "),
+    label,
     values: modes.map((mode) => {
-      const run = e2e.runs.find((r) => `${r.partitions}p x${r.replicas}` === label && r.mode === mode && r.status === "ok");
+      const run = runOf(label, mode);
       return run === undefined ? null : Math.round(run.recordsPerSecond);
     }),
   }));
   charts.set(`${CHART_DIR}/throughput.svg`, barChart({ title: "Records/s by partitions and replicas", unit: "records/s", series: modes, groups }));
   charts.set(
     `${CHART_DIR}/peak-rss.svg`,
-    barChart({ title: "Peak RSS per process", unit: "MB", series: modes, groups: labels.map((label, i) => ({ label: groups[i]?.label ?? label, values: modes.map((mode) => e2e.runs.find((r) => `${r.partitions}p x${r.replicas}` === label && r.mode === mode && r.status === "ok")?.peakRssMb ?? null) })) }),
+    barChart({ title: "Peak RSS per process", unit: "MB", series: modes, groups: labels.map((label) => ({ label, values: modes.map((mode) => runOf(label, mode)?.peakRssMb ?? null) })) }),
   );
   lines.push(
     "CPU-seconds by process over each run. The worker's include its start-up (catalog load, module compile); the broker runs inside the bench process. On a shared, overloaded machine wall-clock rates fall with the CPU share a process gets; CPU per record does not, so it is the steadier figure to compare.",

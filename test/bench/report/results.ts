@@ -42,6 +42,8 @@ export interface E2eRun {
   readonly brokerCpuSeconds?: number;
   /** CPU-seconds of Azurite over the run. */
   readonly azuriteCpuSeconds?: number;
+  /** Run with the memory-bounded settings (see e2e/worker-settings.ts). */
+  readonly smallMemory?: boolean;
 }
 
 export interface ProfileEntry {

@@ -98,7 +98,7 @@ export function barChart(spec: BarChartSpec): string {
       body.push(`<rect x="${n(x)}" y="${n(y)}" width="${n(barW - 2)}" height="${n(h)}" fill="${COLORS[s % COLORS.length]}"><title>${escapeXml(`${group.label} / ${spec.series[s] ?? ""}: ${formatNumber(value)} ${spec.unit}`)}</title></rect>`);
       body.push(`<text x="${n(x + barW / 2 - 1)}" y="${n(y - 3)}" text-anchor="middle" font-size="10">${escapeXml(formatNumber(value))}</text>`);
     });
-    body.push(`<text x="${n(x0 + groupW * 0.4)}" y="${MARGIN.top + PLOT_H + 16}" text-anchor="middle">${escapeXml(group.label)}</text>`);
+    body.push(`<text x="${n(x0 + groupW * 0.4)}" y="${MARGIN.top + PLOT_H + 16}" text-anchor="middle" font-size="${spec.groups.length > 3 ? 9 : 12}">${escapeXml(group.label)}</text>`);
   });
   body.push(...legend(spec.series));
   return frame(spec.title, body, yMax, spec.unit);

@@ -50,11 +50,14 @@ export function e2eTargets(runs: readonly E2eRun[]): TargetRow[] {
       verdict: best.recordsPerSecond >= TARGETS.recordsPerSecond ? "met" : "missed",
     });
   }
-  const workers = runs.filter((r) => r.mode !== "raw-ceiling" && r.status === "ok");
-  if (workers.length === 0) rows.push({ target: `peak RSS <= ${TARGETS.peakRssMb} MB`, measured: "-", verdict: "not measured" });
-  else {
+  for (const [label, small] of [["bench settings", false], ["memory-bounded settings", true]] as const) {
+    const workers = runs.filter((r) => r.mode !== "raw-ceiling" && r.status === "ok" && (r.smallMemory ?? false) === small);
+    if (workers.length === 0) {
+      if (!small) rows.push({ target: `peak RSS <= ${TARGETS.peakRssMb} MB`, measured: "-", verdict: "not measured" });
+      continue;
+    }
     const peak = Math.max(...workers.map((r) => r.peakRssMb));
-    rows.push({ target: `peak RSS <= ${TARGETS.peakRssMb} MB (any worker run)`, measured: `${fmt(peak, 0)} MB`, verdict: peak <= TARGETS.peakRssMb ? "met" : "missed" });
+    rows.push({ target: `peak RSS <= ${TARGETS.peakRssMb} MB (worker runs, ${label})`, measured: `${fmt(peak, 0)} MB`, verdict: peak <= TARGETS.peakRssMb ? "met" : "missed" });
   }
   const exact = runs.filter((r) => r.exactlyOnce !== null && r.status === "ok");
   if (exact.length > 0) {
