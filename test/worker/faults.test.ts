@@ -3,7 +3,7 @@
 // replicas splitting and handing over partitions. Every input record must end up
 // exactly once across the blob objects.
 import { afterEach, describe, expect, it } from "vitest";
-import { control, createHub, readCheckpoints, readObjects, sleep, uniqueName, type WorkerProcess, Workers, waitUntil, workerEnv } from "./harness.ts";
+import { control, createHub, fetchText, readCheckpoints, readObjects, sleep, uniqueName, type WorkerProcess, Workers, waitUntil, workerEnv } from "./harness.ts";
 import { AuditStream, checkDelivery, idsIn } from "./stream.ts";
 
 const workers = new Workers();
@@ -97,8 +97,12 @@ describe("worker faults", () => {
       await sleep(300);
       dropped += await broker.dropConnections(hub.hub);
     }
-    await untilCheckpointed(container, hub.hub, stream, 40_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${worker.tail(40)}`);
+    await untilCheckpointed(container, hub.hub, stream, 40_000).catch(async (error: Error) => {
+      const port = await worker.healthPort();
+      const metrics = (await fetchText(port, "/metrics")).body.split("\n").filter((l) => /^audit_enricher_(partition|checkpoint_seq|source_errors|inflight)/.test(l));
+      const stats = JSON.stringify(await broker.stats());
+      const published = stream.partitions.map((_, i) => stream.publishedLast(i)).join(",");
+      throw new Error(`${error.message}\npublished up to ${published}; broker ${stats}\n${metrics.join("\n")}\n${worker.tail(40)}`);
     });
     worker.kill("SIGTERM");
     expect((await worker.exited).code).toBe(0);
