@@ -79,13 +79,18 @@ export interface ContentRuleSet {
  * Words one of which a record must contain for the rule to match, from one of
  * its required conditions; null when no condition requires a word. Sound
  * because every condition below needs a member name or type string present.
+ * Member names are written `"name`: in the record's text a name follows a
+ * quote, also inside a JSON-encoded column (`\"name`), so a value that merely
+ * ends in it ("TargetId.UserType") does not make the record worth parsing.
  */
 function requiredWords(rule: CompiledContentRule, vocabulary: ContentVocabulary): readonly string[] | null {
   const w = rule.when;
-  if (w.properties !== null) return [...w.properties.keys()];
-  if (w.detailKeys !== null) return [...w.detailKeys.keys()];
+  const quoted = (names: Iterable<string>) => [...names].map((n) => `"${n}`);
+  if (w.properties !== null) return quoted(w.properties.keys());
+  if (w.detailKeys !== null) return quoted(w.detailKeys.keys());
+  // Types are matched after trimming and without a `#microsoft.graph.` prefix: not after a quote.
   if (w.targetTypes !== null) return [...w.targetTypes];
-  if (w.anyScope !== null || w.allScopes !== null) return [...vocabulary.scopeProperties];
+  if (w.anyScope !== null || w.allScopes !== null) return quoted(vocabulary.scopeProperties);
   // A role is found through a Role target, a role property or a role detail.
   if (w.roles !== null) return ["role", ...[...vocabulary.roleProperties, ...vocabulary.roleDetails].filter((k) => !k.includes("role"))];
   return null;

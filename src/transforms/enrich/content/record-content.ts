@@ -75,7 +75,8 @@ function propertiesOf(list: unknown): ContentProperty[] {
     if (out.length >= MAX_PROPERTIES) break;
     const name = firstString(item, "displayName", "DisplayName", "name", "Name");
     if (name === null) continue;
-    out.push({ key: name.trim().toLowerCase(), oldValue: firstOwn(item, "oldValue", "OldValue"), newValue: firstOwn(item, "newValue", "NewValue") });
+    // Not trimmed: the word prefilter looks for the name right after its quote.
+    out.push({ key: name.toLowerCase(), oldValue: firstOwn(item, "oldValue", "OldValue"), newValue: firstOwn(item, "newValue", "NewValue") });
   }
   return out;
 }
@@ -101,13 +102,13 @@ export function detailsOf(value: unknown): ContentDetail[] {
     for (const item of value) {
       if (out.length >= MAX_DETAILS) break;
       const key = firstString(item, "key", "Key");
-      if (key !== null) out.push({ key: key.trim().toLowerCase(), value: firstOwn(item, "value", "Value") });
+      if (key !== null) out.push({ key: key.toLowerCase(), value: firstOwn(item, "value", "Value") });
     }
   } else if (isObject(value)) {
     // Legacy records keep additionalDetails as a plain object (or "None").
     for (const key of Object.keys(value)) {
       if (out.length >= MAX_DETAILS) break;
-      out.push({ key: key.trim().toLowerCase(), value: value[key] });
+      out.push({ key: key.toLowerCase(), value: value[key] });
     }
   }
   return out;
