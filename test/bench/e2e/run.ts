@@ -3,12 +3,13 @@
 // receive ceiling, the worker in pass-through mode and with enrichment, on 1
 // and 4 partitions, and 2 replicas sharing the consumer group on 4 partitions.
 // Writes test/bench/results/e2e.json and regenerates test/bench/REPORT.md.
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { machineInfo } from "../report/machine.ts";
 import { regenerateReport } from "../report/regenerate.ts";
-import { type E2eResult, type E2eRun, RESULTS_DIR, writeResult } from "../report/results.ts";
+import { type E2eResult, type E2eRun, writeResult } from "../report/results.ts";
 import { e2eTargets } from "../report/targets.ts";
 import { activityPool } from "./activities.ts";
 import { measureCeiling } from "./ceiling.ts";
@@ -154,8 +155,7 @@ async function main(argv: string[]): Promise<number> {
     const missed = e2eTargets(runs).filter((t) => t.verdict === "missed");
     if (missed.length > 0 && !args.values["no-profile"]) {
       log(`targets missed (${missed.map((m) => m.target).join("; ")}): profiling enriched-1p with --cpu-prof`);
-      const dir = join(RESULTS_DIR, "..", ".cpu-profiles");
-      rmSync(dir, { recursive: true, force: true });
+      const dir = mkdtempSync(join(tmpdir(), "audit-enricher-cpu-prof-"));
       const plan = PLANS.find((p) => p.name === "enriched-1p") as Plan;
       const { hub, loaded } = await freshHub(plan.partitions);
       const result = await runWorkers(workerOptions(plan, hub, loaded, { cpuProfileDir: dir, verify: false, latencyProbe: undefined }));
