@@ -101,8 +101,9 @@ describe("worker faults", () => {
       const port = await worker.healthPort();
       const metrics = (await fetchText(port, "/metrics")).body.split("\n").filter((l) => /^audit_enricher_(partition|checkpoint_seq|source_errors|inflight)/.test(l));
       const stats = JSON.stringify(await broker.stats());
+      const ready = (await fetchText(port, "/readyz")).body;
       const published = stream.partitions.map((_, i) => stream.publishedLast(i)).join(",");
-      throw new Error(`${error.message}\npublished up to ${published}; broker ${stats}\n${metrics.join("\n")}\n${worker.tail(40)}`);
+      throw new Error(`${error.message}\npublished up to ${published}; broker ${stats}; readyz ${ready}\n${metrics.join("\n")}\n${worker.tail(40)}`);
     });
     worker.kill("SIGTERM");
     expect((await worker.exited).code).toBe(0);

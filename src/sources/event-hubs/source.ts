@@ -47,6 +47,9 @@ export class EventHubSource {
   #lastErrorAt = 0;
   #lastBatchAt = 0;
   #lastError: string | undefined;
+  /** Per owned partition: when the SDK last called processEvents (it does, with [] when idle, every maxWait). */
+  readonly #lastCall = new Map<string, number>();
+  readonly #busy = new Set<string>();
 
   constructor(options: EventHubSourceOptions) {
     this.#o = options;
@@ -61,12 +64,19 @@ export class EventHubSource {
       {
         processInitialize: async (context: PartitionContext) => {
           pipeline.open(context.partitionId);
+          this.#lastCall.set(context.partitionId, Date.now());
           logger.info({ partition: context.partitionId }, "partition claimed");
         },
         processEvents: async (events: ReceivedEventData[], context: PartitionContext) => {
           this.#lastBatchAt = Date.now();
-          const received = events.map((event) => toReceivedEvent(context.partitionId, event));
-          await pipeline.handle(context.partitionId, received, context.lastEnqueuedEventProperties?.sequenceNumber);
+          this.#busy.add(context.partitionId);
+          try {
+            const received = events.map((event) => toReceivedEvent(context.partitionId, event));
+            await pipeline.handle(context.partitionId, received, context.lastEnqueuedEventProperties?.sequenceNumber);
+          } finally {
+            this.#busy.delete(context.partitionId);
+            this.#lastCall.set(context.partitionId, Date.now());
+          }
         },
         processError: async (error: Error, context: PartitionContext) => {
           const retryable = (error as { retryable?: unknown }).retryable === true;
@@ -77,6 +87,7 @@ export class EventHubSource {
         },
         processClose: async (reason: CloseReason, context: PartitionContext) => {
           const why = reason === CloseReason.OwnershipLost ? "ownership_lost" : "shutdown";
+          this.#lastCall.delete(context.partitionId);
           await pipeline.close(context.partitionId, why, this.#stopDeadline ?? Date.now() + this.#o.closeGraceMs);
         },
       },
@@ -91,10 +102,18 @@ export class EventHubSource {
     );
   }
 
-  /** Readiness: subscribed, and no consumer error newer than the last batch. */
+  /**
+   * Readiness: subscribed, no consumer error newer than the last batch, and no owned
+   * partition silent: the SDK calls processEvents at least every maxWait seconds even
+   * when idle, so a long silence (outside backpressure) means a receiver is stuck.
+   */
   health(): { ok: boolean; detail?: string } {
     if (this.#subscription === undefined || !this.#subscription.isRunning) return { ok: false, detail: "not subscribed" };
     if (this.#lastErrorAt > this.#lastBatchAt) return { ok: false, detail: `consumer error: ${this.#lastError}` };
+    const limitMs = Math.max(30_000, 3 * this.#o.config.maxWaitTimeInSeconds * 1000);
+    const now = Date.now();
+    const silent = [...this.#lastCall].filter(([id, at]) => !this.#busy.has(id) && now - at > limitMs).map(([id]) => id);
+    if (silent.length > 0) return { ok: false, detail: `no receive callback for over ${limitMs / 1000} s on partition(s) ${silent.join(",")}` };
     return { ok: true };
   }
 

@@ -1,0 +1,99 @@
+// EventHubSource behind a stand-in consumer client: what it hands the pipeline
+// and what it reports to readiness. The real SDK runs in test/worker/.
+import type { PartitionContext, ReceivedEventData, SubscriptionEventHandlers } from "@azure/event-hubs";
+import { CloseReason } from "@azure/event-hubs";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../../src/config/load.ts";
+import { PipelineMetrics } from "../../src/pipeline/metrics.ts";
+import type { Pipeline } from "../../src/pipeline/pipeline.ts";
+import type { SourceClients } from "../../src/sources/event-hubs/clients.ts";
+import { EventHubSource, bodyBytes } from "../../src/sources/event-hubs/source.ts";
+
+const config = loadConfig({
+  AUDIT_ENRICHER_EVENTHUB_CONNECTION_STRING: "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=x;EntityPath=audit",
+  AUDIT_ENRICHER_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
+  AUDIT_ENRICHER_MAX_WAIT_SECONDS: "5",
+});
+
+function setup() {
+  let handlers: SubscriptionEventHandlers | undefined;
+  const consumer = {
+    getPartitionIds: async () => ["0", "1"],
+    subscribe: (h: SubscriptionEventHandlers) => {
+      handlers = h;
+      return { isRunning: true, close: async () => {} };
+    },
+    close: async () => {},
+  };
+  const calls: string[] = [];
+  let release: (() => void) | undefined;
+  const pipeline = {
+    open: (id: string) => calls.push(`open ${id}`),
+    handle: (id: string, events: readonly unknown[]) => {
+      calls.push(`handle ${id} ${events.length}`);
+      return new Promise<void>((r) => (release = r));
+    },
+    close: async (id: string, why: string) => {
+      calls.push(`close ${id} ${why}`);
+    },
+  } as unknown as Pipeline;
+  const registry = new Registry();
+  const source = new EventHubSource({
+    clients: { consumer, checkpointStore: {} } as unknown as SourceClients,
+    config: config.source,
+    pipeline,
+    metrics: new PipelineMetrics(registry),
+    registry,
+    logger: pino({ level: "silent" }),
+    closeGraceMs: 1000,
+  });
+  const context = (partitionId: string) => ({ partitionId, lastEnqueuedEventProperties: { sequenceNumber: 9 } }) as unknown as PartitionContext;
+  return { source, calls, registry, handlers: () => handlers!, context, release: () => release?.() };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("EventHubSource", () => {
+  it("hands raw bytes to the pipeline and maps close reasons", async () => {
+    const { source, calls, handlers, context, release } = setup();
+    await source.start();
+    await handlers().processInitialize!(context("0"));
+    const event = { body: Buffer.from("{}"), sequenceNumber: 3, offset: "30", enqueuedTimeUtc: new Date(0) } as unknown as ReceivedEventData;
+    const handled = handlers().processEvents([event], context("0"));
+    release();
+    await handled;
+    await handlers().processClose!(CloseReason.OwnershipLost, context("0"));
+    expect(calls).toEqual(["open 0", "handle 0 1", "close 0 ownership_lost"]);
+    expect(bodyBytes("é")).toEqual(new TextEncoder().encode("é"));
+    expect(bodyBytes({ a: 1 })).toEqual(new TextEncoder().encode('{"a":1}'));
+  });
+
+  it("turns unready on a consumer error until the next batch, and when an owned partition goes silent", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const { source, registry, handlers, context, release } = setup();
+    await source.start();
+    expect(source.health()).toEqual({ ok: true });
+    await handlers().processInitialize!(context("1"));
+    await handlers().processError(Object.assign(new Error("link detached"), { retryable: true, code: "ServiceUnavailableError" }), context("1"));
+    expect(source.health()).toMatchObject({ ok: false, detail: "consumer error: ServiceUnavailableError" });
+    vi.advanceTimersByTime(10);
+    const batch = handlers().processEvents([], context("1"));
+    release();
+    await batch;
+    expect(source.health()).toEqual({ ok: true });
+    expect(await registry.metrics()).toContain('audit_enricher_source_errors_total{retryable="true"} 1');
+    // The SDK calls processEvents at least every maxWait (5 s); 31 s of silence means a stuck receiver.
+    vi.advanceTimersByTime(31_000);
+    expect(source.health()).toMatchObject({ ok: false, detail: expect.stringContaining("partition(s) 1") });
+    // Waiting inside processEvents is backpressure, not silence.
+    const held = handlers().processEvents([], context("1"));
+    vi.advanceTimersByTime(60_000);
+    expect(source.health()).toEqual({ ok: true });
+    release();
+    await held;
+  });
+});
