@@ -20,8 +20,6 @@
 // - From then on, every object the earlier run wrote started right after the
 //   previous one ended, and so do ours: the chain of conditional creates meets
 //   each earlier object by name and skips it. Replay is idempotent.
-import { promisify } from "node:util";
-import { gzip as gzipCallback } from "node:zlib";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { SinkError } from "../errors.ts";
@@ -30,12 +28,10 @@ import { SINK_LABELS, SinkMetrics } from "../metrics.ts";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "../retry.ts";
 import type { OutputRecord, Sink } from "../sink.ts";
 import type { ContainerClientLike } from "./container.ts";
+import { GzipBody } from "./gzip-body.ts";
 import { hourPrefix, isSafePartitionId, objectName } from "./naming.ts";
 import { BlobObjectWriter, type ObjectHeaders, type ObjectRange } from "./object-writer.ts";
 import { PartitionBuffer, type PendingEvent, pendingEvent } from "./partition-buffer.ts";
-
-const gzip = promisify(gzipCallback);
-const NEWLINE = Buffer.from("\n");
 
 export interface BlobSinkOptions {
   readonly container: ContainerClientLike;
@@ -309,19 +305,25 @@ export class BlobSink implements Sink<OutputRecord> {
     }
   }
 
+  /** Streams the events' lines through gzip (no uncompressed body; see gzip-body.ts). */
   async #encode(events: readonly PendingEvent[]): Promise<{ data: Buffer; records: number; catalogVersions: string }> {
-    const parts: Uint8Array[] = [];
-    let length = 0;
+    const body = new GzipBody(this.#gzipLevel);
     const versions = new Set<string>();
-    for (const event of events) {
-      for (const record of event.records) {
-        parts.push(record.line, NEWLINE);
-        length += record.line.length + 1;
-        if (record.enrichment) versions.add(record.enrichment.catalogVersion);
+    try {
+      for (const event of events) {
+        for (const record of event.records) {
+          body.append(record.line);
+          if (record.enrichment) versions.add(record.enrichment.catalogVersion);
+        }
+        const room = body.drained();
+        if (room !== undefined) await room;
       }
+      const data = await body.end();
+      return { data, records: body.lines, catalogVersions: versions.size === 0 ? "none" : [...versions].join(",") };
+    } catch (err) {
+      body.destroy();
+      throw err;
     }
-    const data = await gzip(Buffer.concat(parts, length), { level: this.#gzipLevel });
-    return { data, records: parts.length / 2, catalogVersions: versions.size === 0 ? "none" : [...versions].join(",") };
   }
 }
 
