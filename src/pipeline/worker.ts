@@ -53,7 +53,13 @@ export class Worker {
   async #start(): Promise<void> {
     const { config, logger, registry } = this.#deps;
     const metrics = new PipelineMetrics(registry);
-    this.#health = await startHealthServer({ host: config.operations.metricsHost, port: config.operations.metricsPort, registry, readiness: () => this.readiness() });
+    this.#health = await startHealthServer({
+      host: config.operations.metricsHost,
+      port: config.operations.metricsPort,
+      registry,
+      readiness: () => this.readiness(),
+      liveness: () => this.#source?.liveness() ?? { ok: true },
+    });
     const catalog = new CatalogReloader({ path: config.catalog.path ?? DEFAULT_ARTIFACT_PATH, watch: config.catalog.watch && config.catalog.path !== undefined, load: loadCatalogIndex, metrics, logger });
     this.#catalog = catalog;
     logger.info({ component: "catalog", version: catalog.current().version }, "catalog loaded");

@@ -89,10 +89,15 @@ describe("EventHubSource", () => {
     // The SDK calls processEvents at least every maxWait (5 s); 31 s of silence means a stuck receiver.
     vi.advanceTimersByTime(31_000);
     expect(source.health()).toMatchObject({ ok: false, detail: expect.stringContaining("partition(s) 1") });
+    expect(source.liveness()).toEqual({ ok: true });
+    // Ten times max wait (at least 2 min): wedged; liveness fails so Kubernetes restarts the process.
+    vi.advanceTimersByTime(90_000);
+    expect(source.liveness()).toMatchObject({ ok: false, detail: expect.stringContaining("receiver wedged") });
     // Waiting inside processEvents is backpressure, not silence.
     const held = handlers().processEvents([], context("1"));
-    vi.advanceTimersByTime(60_000);
+    vi.advanceTimersByTime(200_000);
     expect(source.health()).toEqual({ ok: true });
+    expect(source.liveness()).toEqual({ ok: true });
     release();
     await held;
   });

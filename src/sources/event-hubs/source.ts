@@ -102,6 +102,23 @@ export class EventHubSource {
     );
   }
 
+  /** Owned partitions whose SDK receiver has not called back for longer than `limitMs` (backpressure excluded). */
+  #silent(limitMs: number): string[] {
+    const now = Date.now();
+    return [...this.#lastCall].filter(([id, at]) => !this.#busy.has(id) && now - at > limitMs).map(([id]) => id);
+  }
+
+  /**
+   * Liveness: a receiver silent for 10 × max wait (at least 2 min) is wedged; the SDK
+   * offers no way to restart one pump, so a restart of the process (which resumes
+   * from the checkpoint, duplicates removed by the sinks) is the remedy.
+   */
+  liveness(): { ok: boolean; detail?: string } {
+    const limitMs = Math.max(120_000, 10 * this.#o.config.maxWaitTimeInSeconds * 1000);
+    const silent = this.#silent(limitMs);
+    return silent.length === 0 ? { ok: true } : { ok: false, detail: `receiver wedged: no callback for over ${limitMs / 1000} s on partition(s) ${silent.join(",")}` };
+  }
+
   /**
    * Readiness: subscribed, no consumer error newer than the last batch, and no owned
    * partition silent: the SDK calls processEvents at least every maxWait seconds even
@@ -111,8 +128,7 @@ export class EventHubSource {
     if (this.#subscription === undefined || !this.#subscription.isRunning) return { ok: false, detail: "not subscribed" };
     if (this.#lastErrorAt > this.#lastBatchAt) return { ok: false, detail: `consumer error: ${this.#lastError}` };
     const limitMs = Math.max(30_000, 3 * this.#o.config.maxWaitTimeInSeconds * 1000);
-    const now = Date.now();
-    const silent = [...this.#lastCall].filter(([id, at]) => !this.#busy.has(id) && now - at > limitMs).map(([id]) => id);
+    const silent = this.#silent(limitMs);
     if (silent.length > 0) return { ok: false, detail: `no receive callback for over ${limitMs / 1000} s on partition(s) ${silent.join(",")}` };
     return { ok: true };
   }
