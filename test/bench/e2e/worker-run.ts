@@ -97,6 +97,8 @@ function maxByPartition(scrapes: readonly (MetricSample[] | null)[], name: strin
   return out;
 }
 
+const cpuSecondsOf = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+
 function reached(values: Map<string, number>, preloaded: PreloadResult): boolean {
   return preloaded.partitions.every((p) => (values.get(p.partitionId) ?? -1) >= p.lastSequenceNumber);
 }
@@ -127,6 +129,7 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
   const azuriteCpu = () => azuritePids.reduce((sum, pid) => sum + (readProcess(pid)?.cpuSeconds ?? 0), 0);
   const azuriteBefore = azuriteCpu();
   const spawnedAt = performance.now();
+  let drainCpu: { worker: number; broker: number; azurite: number } | undefined;
   try {
     if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
     for (const port of ports) {
@@ -152,6 +155,13 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
       }
       await sleep(100);
     }
+    // CPU is charged for start-up plus drain only: the latency probe and the waits after it are not the drain's.
+    sampler.sampleNow();
+    drainCpu = {
+      worker: sampler.usage().reduce((sum, u) => sum + u.cpuSeconds, 0),
+      broker: cpuSecondsOf(process.cpuUsage(cpuBefore)),
+      azurite: azuriteCpu() - azuriteBefore,
+    };
     if (options.latencyProbe) {
       const probe = options.latencyProbe;
       const before = latencyBuckets(await scrapeAll(ports));
@@ -199,8 +209,8 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  const brokerCpu = process.cpuUsage(cpuBefore);
-  const azuriteCpuSeconds = azuriteCpu() - azuriteBefore;
+  const brokerCpuSeconds = drainCpu?.broker ?? cpuSecondsOf(process.cpuUsage(cpuBefore));
+  const azuriteCpuSeconds = drainCpu?.azurite ?? azuriteCpu() - azuriteBefore;
   const usage = sampler.stop();
   const exits = await Promise.all(children.map((c) => c.stop(20_000)));
   const seconds = doneAt > 0 && firstReceivedAt > 0 ? (doneAt - firstReceivedAt) / 1000 : 0;
@@ -225,10 +235,10 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
     latencyP50Ms: latency.p50,
     latencyP99Ms: latency.p99,
     peakRssMb: Math.max(0, ...usage.map((u) => u.peakRssBytes)) / 2 ** 20,
-    cpuSeconds: usage.reduce((sum, u) => sum + u.cpuSeconds, 0),
+    cpuSeconds: drainCpu?.worker ?? usage.reduce((sum, u) => sum + u.cpuSeconds, 0),
     exactlyOnce,
     startupSeconds: firstReceivedAt > 0 ? (firstReceivedAt - spawnedAt) / 1000 : 0,
-    brokerCpuSeconds: (brokerCpu.user + brokerCpu.system) / 1e6,
+    brokerCpuSeconds,
     azuriteCpuSeconds,
     deadLetters: finalScrapes.reduce((sum, s) => sum + (s === null ? 0 : (sumOf(s, "audit_enricher_dead_letters_total") ?? 0)), 0),
   };
@@ -238,7 +248,7 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
     exitCodes: exits.map((e) => e.code),
     checkpointsReached,
     finalMetrics: finalScrapes.map((s) => s ?? []),
-    brokerCpuSeconds: (brokerCpu.user + brokerCpu.system) / 1e6,
+    brokerCpuSeconds,
     azuriteCpuSeconds,
   };
 }

@@ -67,7 +67,7 @@ function e2eSection(e2e: E2eResult, charts: Map<string, string>): string[] {
     barChart({ title: "Peak RSS per process", unit: "MB", series: modes, groups: labels.map((label) => ({ label, values: modes.map((mode) => runOf(label, mode)?.peakRssMb ?? null) })) }),
   );
   lines.push(
-    "CPU-seconds by process over each run. The worker's include its start-up (catalog load, module compile); the broker runs inside the bench process. On a shared, overloaded machine wall-clock rates fall with the CPU share a process gets; CPU per record does not, so it is the steadier figure to compare.",
+    "CPU-seconds by process from the worker's start to the end of its drain (start-up with catalog load and module compile included, latency probe excluded); the broker runs inside the bench process. On a shared, overloaded machine wall-clock rates fall with the CPU share a process gets; CPU per record does not, so it is the steadier figure to compare.",
     "",
   );
   lines.push(

@@ -32,15 +32,15 @@ export interface E2eRun {
   readonly latencyP99Ms: number | null;
   /** Highest RSS of any one process of the run (MB). */
   readonly peakRssMb: number;
-  /** CPU-seconds of the measured processes (all replicas) over the run. */
+  /** CPU-seconds of the measured processes (all replicas) from their start to the end of the drain (latency probe excluded). */
   readonly cpuSeconds: number;
   readonly exactlyOnce: ExactlyOnceCheck | null;
   readonly deadLetters?: number;
   /** Process start to the first record received (not part of `seconds`). */
   readonly startupSeconds?: number;
-  /** CPU-seconds of the bench process (which hosts the broker) over the run. */
+  /** CPU-seconds of the bench process (which hosts the broker) over the same span. */
   readonly brokerCpuSeconds?: number;
-  /** CPU-seconds of Azurite over the run. */
+  /** CPU-seconds of Azurite over the same span. */
   readonly azuriteCpuSeconds?: number;
   /** Run with the memory-bounded settings (see e2e/worker-settings.ts). */
   readonly smallMemory?: boolean;
