@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JsonText, SCAN_INVALID, SCAN_TOO_DEEP, SCAN_TRUNCATED, scanValue } from "../../../src/transforms/decode/json-scan.ts";
+import { controlWords, firstControlByte, JsonText, SCAN_INVALID, SCAN_TOO_DEEP, SCAN_TRUNCATED, scanValue } from "../../../src/transforms/decode/json-scan.ts";
 
 const bytes = (text: string) => Buffer.from(text, "utf8");
 const scan = (text: string, depth = 64) => {
@@ -82,5 +82,24 @@ describe("scanValue", () => {
     expect(scan(deep, 200_000)).toBe(200_000);
     expect(scan("[[[1]]]", 3)).toBe(7);
     expect(scan("[[[1]]]", 2)).toBe(SCAN_TOO_DEEP);
+  });
+});
+
+describe("firstControlByte", () => {
+  it("finds the same first byte below 0x20 as a regular expression, at any alignment and start", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(7), fc.nat(90), fc.boolean(), (raw, shift, from, sparse) => {
+        const bytes = Buffer.alloc(raw.length + 8).subarray(shift, shift + raw.length);
+        // Mostly printable bytes (as JSON is), so hits are rare and land anywhere.
+        for (let i = 0; i < raw.length; i++) bytes[i] = sparse && raw[i]! >= 0x08 ? 0x20 + (raw[i]! % 0x5f) : raw[i]!;
+        const { words, wordsFrom } = controlWords(bytes);
+        const text = bytes.toString("latin1");
+        const re = /[\u0000-\u001f]/g;
+        re.lastIndex = from;
+        const m = from > text.length ? null : re.exec(text);
+        expect(firstControlByte(bytes, words, wordsFrom, from)).toBe(m === null ? Number.POSITIVE_INFINITY : m.index);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
