@@ -23,12 +23,14 @@ import { BENCH_WORKER_ENV, SMALL_MEMORY_ENV, SMALL_MEMORY_NODE_FLAGS } from "./w
 
 const HELP = `Usage: npm run bench:e2e -- [--records N] [--seed N] [--repeat N] [--no-profile]
 
-Preloads the local Event Hubs broker with N audit records (4 per event, ~1.5 KB each,
-5% unknown activities, 1% malformed messages), then times the raw SDK receive ceiling
-and the worker (pass-through and enriched; 1 and 4 partitions; 1 and 2 replicas) draining
-it into the blob sink on Azurite. Results: test/bench/results/e2e.json, test/bench/REPORT.md.
+For every configuration, preloads a fresh hub of the local Event Hubs broker with N audit
+records (4 per event, ~1.5 KB each, 5% unknown activities, 1% malformed messages), then times
+the raw SDK receive ceiling, or the worker (pass-through and enriched; 1 and 4 partitions;
+1 and 2 replicas; a memory-bounded setting) draining it into the blob sink on Azurite,
+measures end-to-end latency on a steady trickle after the drain, and checks the blob output
+holds every record exactly once. Results: test/bench/results/e2e.json, test/bench/REPORT.md.
 
-  --records N    records to preload per hub (default 200000)
+  --records N    records to preload per configuration (default 200000)
   --seed N       stream seed (default 1)
   --repeat N     measure each configuration N times, keep the fastest (default 1)
   --no-profile   skip the --cpu-prof run made when a target is missed
