@@ -42,6 +42,15 @@ type BySource = Map<ActivitySource, EncodedEnrichment>;
 type ByCategory = Map<string | null, BySource>;
 type ByService = Map<string | null, ByCategory>;
 
+function child<K, V extends Map<unknown, unknown>>(map: Map<K, V>, key: K): V {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = new Map() as V;
+    map.set(key, found);
+  }
+  return found;
+}
+
 export class EnrichmentCache {
   readonly #lookup: ActivityLookup;
   readonly #entries = new Map<string, ByService>();
@@ -72,13 +81,9 @@ export class EnrichmentCache {
       (category?.length ?? 0) <= MAX_CACHED_NAME_CHARS;
     if (cacheable) {
       if (this.#size >= MAX_ENTRIES) this.#clear();
-      let byService = this.#entries.get(activity);
-      if (byService === undefined) this.#entries.set(activity, (byService = new Map()));
-      let byCategory = byService.get(service);
-      if (byCategory === undefined) byService.set(service, (byCategory = new Map()));
-      let bySource = byCategory.get(category);
-      if (bySource === undefined) byCategory.set(category, (bySource = new Map()));
-      bySource.set(source, encoded);
+      const byService = child(this.#entries, activity);
+      const byCategory = child(byService, service);
+      child(byCategory, category).set(source, encoded);
       this.#size++;
     }
     return encoded;
