@@ -56,6 +56,14 @@ function byLength(names: Set<string>): (string[] | undefined)[] {
 }
 
 
+/**
+ * Members whose presence alone tells the shapes apart (audit-record.ts reads them
+ * with Object.hasOwn only): kept as NON_STRING, so their text is never decoded.
+ */
+function isPresenceOnly(key: string): boolean {
+  return key === "time" || key === "resourceId";
+}
+
 const TOP_BY_LENGTH = byLength(TOP_LEVEL);
 const PROPERTIES_BY_LENGTH = byLength(IN_PROPERTIES);
 
@@ -117,6 +125,6 @@ export function captureMember(
     return ve;
   }
   const ve = scanValue(t, vs, end, left);
-  if (ve >= 0 && key !== null) fields[key] = b[vs] === 0x22 ? decodeString(t, b, vs, ve) : NON_STRING;
+  if (ve >= 0 && key !== null) fields[key] = b[vs] === 0x22 && !isPresenceOnly(key) ? decodeString(t, b, vs, ve) : NON_STRING;
   return ve;
 }
