@@ -54,6 +54,8 @@ interface Stage {
   readonly cache: EnrichmentCache;
   readonly context: ProcessContext;
   readonly limits: DecodeLimits;
+  /** The whole message body is valid UTF-8, so every record span of it is. */
+  readonly bodyIsUtf8: boolean;
 }
 
 function deadLetter(index: number, offset: number, reason: DeadLetterReason, raw: Uint8Array, wholeMessage: boolean): RecordOutcome {
@@ -84,10 +86,12 @@ function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: num
   const { start, end, fields } = piece;
   const offset = piece.source === null ? start : 0;
   if (piece.reason !== null) return deadLetter(index, start, piece.reason, body.subarray(start, end), piece.wholeMessage);
-  const raw = b.subarray(start, end);
-  if (end - start > stage.limits.maxRecordBytes) return deadLetter(index, offset, "too_large", raw, false);
-  if (fields === null) return deadLetter(index, offset, "not_an_object", raw, false);
-  if (!isUtf8(raw)) return deadLetter(index, offset, "invalid_utf8", raw, false);
+  if (end - start > stage.limits.maxRecordBytes) return deadLetter(index, offset, "too_large", b.subarray(start, end), false);
+  if (fields === null) return deadLetter(index, offset, "not_an_object", b.subarray(start, end), false);
+  // A span of a valid UTF-8 body is valid UTF-8 (it starts and ends at ASCII braces): checked once per message.
+  if (!(piece.source === null && stage.bodyIsUtf8) && !isUtf8(b.subarray(start, end))) {
+    return deadLetter(index, offset, "invalid_utf8", b.subarray(start, end), false);
+  }
 
   // The scanner has validated the bytes as JSON; nothing below parses the record whole.
   const logCategory = logCategoryOf(fields);
@@ -95,7 +99,7 @@ function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: num
     return otherLog(stage, index, offset, logCategoryLabel(logCategory), () => ownLine(b, start, end));
   }
   const found = classifyRecord(fields);
-  if (found.kind === "unsupported") return deadLetter(index, offset, "unsupported_shape", raw, false);
+  if (found.kind === "unsupported") return deadLetter(index, offset, "unsupported_shape", b.subarray(start, end), false);
   if (found.kind === "non_audit") return otherLog(stage, index, offset, found.logCategory, () => ownLine(b, start, end));
 
   const named = stage.cache.enrich(found.activity, found.service, found.category, found.activitySource);
@@ -159,7 +163,7 @@ export function processMessage(body: Uint8Array, context: ProcessContext): Messa
   const b = asBuffer(body);
   const limits = resolveLimits(context.limits);
   if (b.length - bomLength(b) > limits.maxMessageBytes) return { records: [deadLetter(0, 0, "too_large", b, true)] };
-  const stage: Stage = { cache: cacheFor(context.lookup), context, limits };
+  const stage: Stage = { cache: cacheFor(context.lookup), context, limits, bodyIsUtf8: isUtf8(b) };
   const pieces = splitMessage(b, bomLength(b), limits);
   const records: RecordOutcome[] = new Array(pieces.length);
   for (let index = 0; index < pieces.length; index++) {
