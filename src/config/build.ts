@@ -137,6 +137,7 @@ export function buildWorkerConfig(values: Values, problems: string[]): WorkerCon
       ...(alertHub ? { hub: alertHub } : {}),
     },
     catalog: {
+      enrichment: str("AUDIT_ENRICHER_ENRICHMENT") === "on",
       ...(values.AUDIT_ENRICHER_CATALOG_PATH !== undefined ? { path: str("AUDIT_ENRICHER_CATALOG_PATH") } : {}),
       watch: values.AUDIT_ENRICHER_CATALOG_WATCH as boolean,
       gapsPrefix: str("AUDIT_ENRICHER_CATALOG_GAPS_PREFIX"),

@@ -79,6 +79,7 @@ export const settings = [
   { env: "AUDIT_ENRICHER_ALERT_EVENTHUB_NAME", kind: text(), description: "Alert hub name (required with `_ALERT_EVENTHUB_FQDN`)." },
   { env: "AUDIT_ENRICHER_ALERT_WINDOW_SECONDS", kind: integer({ min: 1, max: 86400 }), default: "60", description: "Unrecognized activity alerts are aggregated per name over this window." },
   // Catalog.
+  { env: "AUDIT_ENRICHER_ENRICHMENT", kind: oneOf(["on", "off"]), default: "on", description: "`off`: pass-through mode for benchmarks, same receive, decode and sink path but no catalog lookup or content rules (every record `recognized:false`, reason `enrichment disabled`)." },
   { env: "AUDIT_ENRICHER_CATALOG_PATH", kind: text(), description: "Index artifact to load (default: the bundled catalog); reloaded on change or SIGHUP." },
   { env: "AUDIT_ENRICHER_CATALOG_WATCH", kind: boolean(), default: "true", description: "Watch the catalog file and reload it when it changes." },
   { env: "AUDIT_ENRICHER_CATALOG_GAPS_PREFIX", kind: text(), default: "catalog-gaps", description: "Prefix of the periodic unrecognized-activity export." },

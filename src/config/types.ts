@@ -62,6 +62,8 @@ export interface WorkerConfig {
     readonly hub?: EventHubTarget;
   };
   readonly catalog: {
+    /** False: pass-through mode (no lookup, a fixed answer); for measuring what enrichment costs. */
+    readonly enrichment: boolean;
     readonly path?: string;
     readonly watch: boolean;
     readonly gapsPrefix: string;

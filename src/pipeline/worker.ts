@@ -7,13 +7,14 @@ import type { Registry } from "prom-client";
 import { DEFAULT_ARTIFACT_PATH, loadCatalogIndex } from "../catalog/index.ts";
 import type { WorkerConfig } from "../config/types.ts";
 import { type HealthServer, type Readiness, startHealthServer } from "../health/server.ts";
-import type { Sink } from "../sinks/sink.ts";
+import type { OutputRecord, Sink } from "../sinks/sink.ts";
 import type { CatalogGapsExporter } from "../sinks/catalog-gaps/exporter.ts";
 import { createBlobServiceClient, createSourceClients, type SourceClients } from "../sources/event-hubs/clients.ts";
 import { EventHubSource } from "../sources/event-hubs/source.ts";
 import { CatalogReloader } from "./catalog-reloader.ts";
 import { decodeEvent, DEAD_LETTER_REASON_SET } from "./decode-event.ts";
 import { PipelineMetrics } from "./metrics.ts";
+import { passThroughLookup } from "./pass-through-lookup.ts";
 import { Pipeline, withDeadline } from "./pipeline.ts";
 import { createSinks } from "./sinks.ts";
 
@@ -72,11 +73,16 @@ export class Worker {
     for (const sink of sinks.all) await sink.start();
     sinks.gaps.start();
     const failing = this.#checkpointFailing;
+    // Pass-through mode: one fixed answer, no lookup; "unrecognized" then means "not looked up", so it raises
+    // no alert and no catalog gap.
+    const enrichment = config.catalog.enrichment;
+    const fixed = passThroughLookup();
+    if (!enrichment) logger.warn({ component: "catalog" }, "enrichment disabled (AUDIT_ENRICHER_ENRICHMENT=off): records pass through without catalog lookup");
     this.#pipeline = new Pipeline({
       sinks: sinks.pipeline,
       decode: (body, lookup) => decodeEvent(body, lookup, config.output.nonAudit, config.decode),
-      catalog: () => catalog.current(),
-      routing: { minSensitivity: config.alerts.minSensitivity, unrecognized: config.alerts.unrecognized, alertsEnabled: config.alerts.destination !== "none" },
+      catalog: enrichment ? () => catalog.current() : () => fixed,
+      routing: { minSensitivity: config.alerts.minSensitivity, unrecognized: enrichment && config.alerts.unrecognized, alertsEnabled: config.alerts.destination !== "none" },
       inflight: config.inflight,
       checkpoint: config.checkpoint,
       storeCheckpoint: async (partitionId, position) => {
@@ -98,7 +104,7 @@ export class Worker {
       metrics,
       logger: logger.child({ component: "pipeline" }),
       deadLetterReasons: DEAD_LETTER_REASON_SET,
-      observe: (record) => sinks.gaps.observe(record),
+      ...(enrichment ? { observe: (record: OutputRecord) => sinks.gaps.observe(record) } : {}),
     });
     this.#source = new EventHubSource({
       clients,

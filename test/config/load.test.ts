@@ -32,6 +32,12 @@ describe("loadConfig", () => {
     expect(Object.isFrozen(config.source.loadBalancing)).toBe(true);
   });
 
+  it("enrichment is on by default; AUDIT_ENRICHER_ENRICHMENT=off selects pass-through, anything else is refused", () => {
+    expect(loadConfig(devEnv).catalog.enrichment).toBe(true);
+    expect(loadConfig({ ...devEnv, AUDIT_ENRICHER_ENRICHMENT: "off" }).catalog.enrichment).toBe(false);
+    expect(problemsOf({ ...devEnv, AUDIT_ENRICHER_ENRICHMENT: "no" }).join("\n")).toContain("AUDIT_ENRICHER_ENRICHMENT: must be one of on, off");
+  });
+
   it("never prints a secret when the config is logged or serialized", () => {
     const config = loadConfig(devEnv);
     const text = JSON.stringify(config);
