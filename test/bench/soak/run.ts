@@ -20,7 +20,7 @@ import { generateStream } from "../e2e/stream.ts";
 import { BENCH_WORKER_ENV } from "../e2e/worker-settings.ts";
 import { workerEnv } from "../e2e/worker-run.ts";
 import { SteadyProducer } from "./steady-producer.ts";
-import { isFlat, linearTrend, secondHalf } from "./trend.ts";
+import { floorPerWindow, isFlat, linearTrend, secondHalf } from "./trend.ts";
 
 const HELP = `Usage: npm run soak -- [--minutes N] [--rate RECORDS_PER_SECOND] [--partitions N] [--seed N]
 
@@ -160,16 +160,17 @@ async function main(argv: string[]): Promise<number> {
     const maxLag = Math.max(0, ...lagValues);
     const lagTrend = linearTrend(half.filter((s) => s.lagEvents !== null).map((s) => [s.seconds, s.lagEvents as number] as const));
     checks.push({ name: "lag bounded", pass: lagValues.length > 0 && maxLag <= lagBound, detail: `max ${maxLag} events in the second half (bound: 10 s of traffic = ${lagBound}); slope ${(lagTrend.slope * 60).toFixed(1)} events/min` });
-    for (const [name, pick] of [
-      ["RSS", (s: SoakSample) => s.rssMb],
-      ["heap used", (s: SoakSample) => s.heapUsedMb],
+    for (const [name, pick, floor] of [
+      ["RSS", (s: SoakSample) => s.rssMb, false],
+      ["heap used (per-minute floor: what survives GC)", (s: SoakSample) => s.heapUsedMb, true],
     ] as const) {
-      const points = half.map((s) => [s.seconds, pick(s)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+      const samplesOf = half.map((s) => [s.seconds, pick(s)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+      const points = floor ? floorPerWindow(samplesOf, 60) : samplesOf;
       const trend = linearTrend(points);
       checks.push({
         name: `${name} flat over the second half`,
         pass: points.length >= 3 && isFlat(trend),
-        detail: `slope ${(trend.slope * 60).toFixed(2)} MB/min, fitted rise ${trend.projectedGrowth.toFixed(1)} MB over ${points.length} samples, mean ${trend.mean.toFixed(0)} MB (limit: rise <= 5% of mean)`,
+        detail: `slope ${(trend.slope * 60).toFixed(2)} MB/min (t = ${trend.t.toFixed(1)}), fitted rise ${trend.projectedGrowth.toFixed(1)} MB over ${points.length} ${floor ? "minute floors" : "samples"}, mean ${trend.mean.toFixed(0)} MB (a leak: t > 2 and a rise above 5% of the mean)`,
       });
     }
     const loop = half.map((s) => s.eventLoopDelayP99Ms).filter((v): v is number => v !== null);
