@@ -37,4 +37,24 @@ describe("route", () => {
     expect(route(position, decided, { ...policy, minSensitivity: "low" }).alerts.map((r) => r.recordIndex)).toEqual([0, 1, 2, 3]);
     expect(route(position, decided, { ...policy, alertsEnabled: false }).alerts).toEqual([]);
   });
+
+  it("never computes an ordinary record's facts; alert copies and unrecognized records get them on demand", () => {
+    const reads: number[] = [];
+    const lazy = (recordIndex: number, e: Enrichment): Decided => ({
+      kind: "enriched",
+      recordIndex,
+      line,
+      enrichment: e,
+      get facts() {
+        reads.push(recordIndex);
+        return { activity: `activity-${recordIndex}` } as never;
+      },
+    });
+    const routed = route(position, [lazy(0, enrichment({})), lazy(1, enrichment({ sensitivity: "high", sensitive: true })), lazy(2, enrichment({ recognized: false, match: "none" }))], policy);
+    expect(reads).toEqual([]);
+    expect(routed.primary.map((r) => r.line)).toEqual([line, line, line]);
+    expect(routed.alerts.map((r) => r.facts?.activity)).toEqual(["activity-1", "activity-2"]);
+    expect(routed.primary[2]!.facts?.activity).toBe("activity-2");
+    expect(reads).toEqual([1, 2, 2]);
+  });
 });

@@ -44,6 +44,24 @@ export function isAlertWorthy(enrichment: Enrichment, policy: RoutePolicy): bool
   return policy.unrecognized && !enrichment.recognized;
 }
 
+type Enriched = Extract<Decided, { kind: "enriched" }>;
+
+/**
+ * `facts` is handed on as a getter: the decoder computes it lazily (a JSON.parse of the output line), and only
+ * alert copies and catalog gaps (unrecognized records) read it, so an ordinary record never pays for it.
+ */
+function enrichedOutput(position: SourcePosition, record: Enriched): OutputRecord {
+  return {
+    position,
+    recordIndex: record.recordIndex,
+    line: record.line,
+    enrichment: record.enrichment,
+    get facts(): AlertFacts | undefined {
+      return record.facts;
+    },
+  };
+}
+
 export function route(position: SourcePosition, decided: readonly Decided[], policy: RoutePolicy): Routed {
   const primary: OutputRecord[] = [];
   const alerts: OutputRecord[] = [];
@@ -52,8 +70,7 @@ export function route(position: SourcePosition, decided: readonly Decided[], pol
   for (const record of decided) {
     switch (record.kind) {
       case "enriched": {
-        const facts = record.facts === undefined ? {} : { facts: record.facts };
-        const out: OutputRecord = { position, recordIndex: record.recordIndex, line: record.line, enrichment: record.enrichment, ...facts };
+        const out = enrichedOutput(position, record);
         primary.push(out);
         if (isAlertWorthy(record.enrichment, policy)) alerts.push(out);
         break;
