@@ -1,7 +1,7 @@
 // The enrichment stage (processMessage) with the shipped content rules on vs
 // the same catalog with content rules off (stripped, same version string), next
 // to the JSON.parse + JSON.stringify floor, side by side in one process, best
-// of 7 interleaved rounds. Workloads: the enrichment benchmark's audit-only
+// of 15 interleaved rounds. Workloads: the enrichment benchmark's audit-only
 // stream (catalog names, Zipf; its generator gives every record AccountEnabled
 // false → true), the same stream with routine content, and a worst case where
 // every record's activity has content rules (role grants, Update user,
@@ -18,9 +18,9 @@ import { WorkloadGenerator } from "./enrich.bench.ts";
 import { SeededRandom } from "./e2e/random.ts";
 import type { BenchRow } from "./run.ts";
 
-export const title = "content rules: processMessage with content rules on vs off vs the JSON.parse + JSON.stringify floor (best of 7 interleaved rounds)";
+export const title = "content rules: processMessage with content rules on vs off vs the JSON.parse + JSON.stringify floor (best of 15 interleaved rounds)";
 
-const ROUNDS = 7;
+const ROUNDS = 15;
 
 interface Measured {
   readonly seconds: number;
