@@ -46,6 +46,8 @@ interface Plan {
   readonly replicas: number;
   /** Memory-bounded settings (SMALL_MEMORY_ENV and heap limits) instead of the bench defaults. */
   readonly smallMemory?: boolean;
+  /** No alert sink (pass-through makes no alert copies; this is its like-for-like partner). */
+  readonly alertsOff?: boolean;
 }
 
 /** The steady trickle after each drain on which end-to-end latency is measured. */
@@ -54,10 +56,12 @@ const LATENCY_PROBE_SECONDS = 10;
 
 const PLANS: readonly Plan[] = [
   { name: "ceiling-1p", mode: "raw-ceiling", partitions: 1, replicas: 1 },
-  { name: "pass-through-1p", mode: "pass-through", partitions: 1, replicas: 1 },
+  { name: "pass-through-1p", mode: "pass-through", partitions: 1, replicas: 1, alertsOff: true },
+  { name: "enriched-1p-alerts-off", mode: "enriched", partitions: 1, replicas: 1, alertsOff: true },
   { name: "enriched-1p", mode: "enriched", partitions: 1, replicas: 1 },
   { name: "ceiling-4p", mode: "raw-ceiling", partitions: 4, replicas: 1 },
-  { name: "pass-through-4p", mode: "pass-through", partitions: 4, replicas: 1 },
+  { name: "pass-through-4p", mode: "pass-through", partitions: 4, replicas: 1, alertsOff: true },
+  { name: "enriched-4p-alerts-off", mode: "enriched", partitions: 4, replicas: 1, alertsOff: true },
   { name: "enriched-4p", mode: "enriched", partitions: 4, replicas: 1 },
   { name: "enriched-4p-2replicas", mode: "enriched", partitions: 4, replicas: 2 },
   { name: "enriched-4p-small-memory", mode: "enriched", partitions: 4, replicas: 1, smallMemory: true },
@@ -120,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
       storageConnectionString: services.azurite.connectionString,
       container: `bench-${containerIndex++}`,
       preloaded: loaded,
-      env: plan.smallMemory ? { ...BENCH_WORKER_ENV, ...SMALL_MEMORY_ENV } : BENCH_WORKER_ENV,
+      env: { ...BENCH_WORKER_ENV, ...(plan.smallMemory ? SMALL_MEMORY_ENV : {}), ...(plan.alertsOff ? { AUDIT_ENRICHER_ALERT_DESTINATION: "none" } : {}) },
       nodeFlags: plan.smallMemory ? SMALL_MEMORY_NODE_FLAGS : [],
       timeoutMs: 300_000,
       latencyProbe: { recordsPerSecond: LATENCY_PROBE_RATE, seconds: LATENCY_PROBE_SECONDS, stream: { seed: seed + 1000, activities: pool } },
@@ -143,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
           });
         } else {
           const result = await runWorkers(workerOptions(plan, hub, loaded));
-          run = plan.smallMemory ? { ...result.run, smallMemory: true } : result.run;
+          run = { ...result.run, ...(plan.smallMemory ? { smallMemory: true } : {}), ...(plan.alertsOff ? { alertsOff: true } : {}) };
           if (!result.checkpointsReached && run.status === "ok") notes.push(`${plan.name}: checkpoints did not reach the last sequence number within 30 s of the last acknowledgement.`);
           if (result.exitCodes.some((c) => c !== 0)) notes.push(`${plan.name}: a replica exited with ${result.exitCodes.join(",")} on SIGTERM.`);
           if (run.status === "failed") log(`worker output (last 1500 chars):\n${result.logs.map((l) => l.slice(-1500)).join("\n---\n")}`);

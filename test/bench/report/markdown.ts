@@ -50,7 +50,7 @@ function e2eSection(e2e: E2eResult, charts: Map<string, string>): string[] {
     ),
     "",
   );
-  const keyOf = (r: E2eRun) => `${r.partitions} partition(s), ${r.replicas} replica(s)${r.smallMemory ? ", small memory" : ""}`;
+  const keyOf = (r: E2eRun) => `${r.partitions}p, ${r.replicas} replica(s)${r.smallMemory ? ", small memory" : ""}${r.alertsOff ? ", alerts off" : ""}`;
   const labels = [...new Set(e2e.runs.map(keyOf))];
   const modes = ["raw-ceiling", "pass-through", "enriched"] as const;
   const runOf = (label: string, mode: E2eRun["mode"]) => e2e.runs.find((r) => keyOf(r) === label && r.mode === mode && r.status === "ok");

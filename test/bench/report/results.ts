@@ -44,6 +44,8 @@ export interface E2eRun {
   readonly azuriteCpuSeconds?: number;
   /** Run with the memory-bounded settings (see e2e/worker-settings.ts). */
   readonly smallMemory?: boolean;
+  /** Run without alerts (AUDIT_ENRICHER_ALERT_DESTINATION=none): the like-for-like partner of pass-through. */
+  readonly alertsOff?: boolean;
 }
 
 export interface ProfileEntry {
