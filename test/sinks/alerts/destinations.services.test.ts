@@ -64,4 +64,24 @@ describe("alert destinations on the local services", () => {
     const text = (await container.getBlockBlobClient(names[0]!).downloadToBuffer()).toString();
     expect(JSON.parse(text.trim())).toMatchObject({ kind: "high_risk", id: "high_risk/ns.example/audit/1/9/0" });
   });
+
+  it("blob: stop() delivers the open window's unrecognized-activity summaries before it returns", async () => {
+    const container = openContainer({ connectionString: inject("blobConnectionString"), containerName: `alerts-${randomUUID()}` });
+    await container.create();
+    const sink = new AlertsSink({ destination: new BlobAlertDestination(container, "alerts"), source, registry: new Registry(), windowMs: 3_600_000 });
+    cleanups.push(() => sink.stop(Date.now() + 5_000));
+    await sink.start();
+    await sink.write([alertRecord(1, { recognized: false, sensitivity: "medium", activity: "Mystery one" })]);
+    await sink.write([alertRecord(2, { recognized: false, sensitivity: "low", activity: "Mystery two" }), alertRecord(3, { recognized: false, sensitivity: "low", activity: "Mystery two" })]);
+    await sink.stop(Date.now() + 10_000);
+    const summaries: Alert[] = [];
+    for await (const item of container.listBlobsFlat({ prefix: "alerts/" })) {
+      const text = (await container.getBlockBlobClient(item.name).downloadToBuffer()).toString();
+      for (const line of text.trim().split("\n")) summaries.push(JSON.parse(line) as Alert);
+    }
+    expect(summaries.map((a) => [a.kind, a.kind === "unrecognized" ? a.activity : "", a.kind === "unrecognized" ? a.count : 0]).sort()).toEqual([
+      ["unrecognized", "Mystery one", 1],
+      ["unrecognized", "Mystery two", 2],
+    ]);
+  });
 });
