@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { captureChildLogs } from "../telemetry/child-logs.ts";
 import { REPO_ROOT } from "./harness.ts";
 
 let out: string | undefined;
@@ -23,6 +24,7 @@ describe("audit-enricher demo", () => {
   it("runs the real worker on the embedded services, exits 0 by itself, and its numbers add up", { timeout: 90_000 }, async () => {
     out = mkdtempSync(join(tmpdir(), "demo-test-"));
     const child = spawn(process.execPath, ["src/cli.ts", "demo", "--events", "150", "--out", out], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    captureChildLogs(child, "demo");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

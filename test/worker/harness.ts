@@ -7,6 +7,7 @@ import { EventHubProducerClient } from "@azure/event-hubs";
 import { ContainerClient } from "@azure/storage-blob";
 import { inject } from "vitest";
 import { testRetryOptions } from "../../src/local/test-timings.ts";
+import { type CapturedLogs, captureChildLogs } from "../telemetry/child-logs.ts";
 import { createHub as createFixtureHub } from "../local/fixture.ts";
 
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -57,6 +58,8 @@ export interface LogLine {
 
 export class WorkerProcess {
   readonly child: ChildProcess;
+  /** The copy of stdout + stderr the log audit (test/log-audit-setup.ts) greps for secrets. */
+  readonly captured: CapturedLogs;
   readonly logs: LogLine[] = [];
   stderr = "";
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -65,9 +68,11 @@ export class WorkerProcess {
     // Only what a user's shell would pass, plus the worker's own settings.
     const base: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
     this.child = spawn(process.execPath, ["src/cli.ts", "run"], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    // Tees both streams to the audited log directory (and sets them to utf8, so chunks are strings).
+    this.captured = captureChildLogs(this.child, "worker");
     let buffered = "";
-    this.child.stdout?.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString("utf8");
+    this.child.stdout?.on("data", (chunk: string | Buffer) => {
+      buffered += String(chunk);
       let newline = buffered.indexOf("\n");
       while (newline >= 0) {
         const line = buffered.slice(0, newline);
@@ -80,8 +85,8 @@ export class WorkerProcess {
         newline = buffered.indexOf("\n");
       }
     });
-    this.child.stderr?.on("data", (chunk: Buffer) => {
-      this.stderr += chunk.toString("utf8");
+    this.child.stderr?.on("data", (chunk: string | Buffer) => {
+      this.stderr += String(chunk);
     });
     this.exited = new Promise((resolve) => this.child.once("exit", (code, signal) => resolve({ code, signal })));
   }

@@ -1,11 +1,12 @@
 // `audit-enricher run` as a child process: configuration errors, a mixed stream
 // of every shape with poison messages, readiness and metrics, graceful SIGTERM.
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { loadCatalogIndex } from "../../src/catalog/index.ts";
 import { processMessage } from "../../src/transforms/enrich/process-message.ts";
+import { captureChildLogs } from "../telemetry/child-logs.ts";
 import { REPO_ROOT, createHub, fetchText, publish, readCheckpoints, readObjects, uniqueName, WorkerProcess, Workers, waitUntil, workerEnv } from "./harness.ts";
 import { shapeMessages } from "./shapes.ts";
 
@@ -50,6 +51,7 @@ describe("audit-enricher run: configuration", () => {
     const hub = await createHub(1);
     const base: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
     const child = spawn(process.execPath, ["test/worker/fixtures/unhandled-rejection.ts"], { cwd: REPO_ROOT, env: { ...base, ...workerEnv(hub, uniqueName("reject")) }, stdio: ["ignore", "pipe", "pipe"] });
+    captureChildLogs(child, "worker-unhandled-rejection");
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -57,6 +59,14 @@ describe("audit-enricher run: configuration", () => {
     expect(code).toBe(1);
     expect(lines.find((l) => l.msg === "unhandled promise rejection; stopping")?.err?.message).toBe("injected failure from the test");
     expect(lines.some((l) => l.msg === "stopped")).toBe(true);
+  });
+
+  it("every worker child's output is copied to the log audit's directory", async () => {
+    const worker = new WorkerProcess({ AUDIT_ENRICHER_OUTPUT: "s3" });
+    expect((await worker.exited).code).toBe(1);
+    const file = join(inject("logAuditDirectory"), `worker-${worker.child.pid}.log`);
+    await waitUntil(() => existsSync(file) && readFileSync(file, "utf8").includes("AUDIT_ENRICHER_OUTPUT: must be one of"), 5_000, "the captured log file");
+    expect(worker.stderr).toContain("AUDIT_ENRICHER_OUTPUT: must be one of");
   });
 
   it("answers --help with exit 0 and a stray argument with exit 2", () => {
