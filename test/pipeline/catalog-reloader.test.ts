@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -63,6 +63,38 @@ describe("CatalogReloader", () => {
       for (let i = 0; i < 50 && reloader.current().version !== "three"; i++) await new Promise((r) => setTimeout(r, 50));
       expect(reloader.current().version).toBe("three");
       expect(await count("ok")).toBeGreaterThanOrEqual(1);
+    } finally {
+      reloader.stop();
+    }
+  });
+
+  it("reloads when a ConfigMap volume swaps its ..data symlink, and ignores directory events that change nothing", async () => {
+    // The layout kubelet keeps: ..<timestamp>/index.json, ..data -> ..<timestamp>, index.json -> ..data/index.json.
+    const dir = mkdtempSync(join(tmpdir(), "catalog-configmap-"));
+    dirs.push(dir);
+    mkdirSync(join(dir, "..2026_11_25"));
+    writeFileSync(join(dir, "..2026_11_25", "index.json"), "v=one");
+    symlinkSync("..2026_11_25", join(dir, "..data"));
+    symlinkSync("..data/index.json", join(dir, "index.json"));
+    const registry = new Registry();
+    const reloader = new CatalogReloader({ path: join(dir, "index.json"), watch: true, load, metrics: new PipelineMetrics(registry), logger: pino({ level: "silent" }), debounceMs: 50 });
+    const ok = async () => (await registry.getSingleMetric("audit_enricher_catalog_reloads_total")!.get()).values.find((v) => v.labels.result === "ok")?.value ?? 0;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    reloader.start();
+    try {
+      // Something else in the directory changes, the artifact does not: no reload.
+      writeFileSync(join(dir, "unrelated"), "x");
+      await sleep(300);
+      expect(await ok()).toBe(0);
+      // kubelet's update: a new timestamped directory, a ..data_tmp symlink renamed over ..data, the old one removed.
+      mkdirSync(join(dir, "..2026_11_26"));
+      writeFileSync(join(dir, "..2026_11_26", "index.json"), "v=two");
+      symlinkSync("..2026_11_26", join(dir, "..data_tmp"));
+      renameSync(join(dir, "..data_tmp"), join(dir, "..data"));
+      rmSync(join(dir, "..2026_11_25"), { recursive: true });
+      for (let i = 0; i < 60 && reloader.current().version !== "two"; i++) await sleep(50);
+      expect(reloader.current().version).toBe("two");
+      expect(await ok()).toBe(1);
     } finally {
       reloader.stop();
     }
