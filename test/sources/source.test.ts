@@ -17,9 +17,28 @@ const config = loadConfig({
   AUDIT_ENRICHER_MAX_WAIT_SECONDS: "5",
 });
 
+interface Ownership {
+  readonly partitionId: string;
+  readonly ownerId: string;
+  readonly etag: string;
+}
+
 function setup() {
   let handlers: SubscriptionEventHandlers | undefined;
+  const ownerships: Ownership[] = [
+    { partitionId: "0", ownerId: "replica-a", etag: "e0" },
+    { partitionId: "1", ownerId: "replica-b", etag: "e1" },
+  ];
+  const claims: Ownership[][] = [];
+  const checkpointStore = {
+    listOwnership: async () => ownerships,
+    claimOwnership: async (requested: Ownership[]) => {
+      claims.push(requested);
+      return requested;
+    },
+  };
   const consumer = {
+    identifier: "replica-a",
     getPartitionIds: async () => ["0", "1"],
     subscribe: (h: SubscriptionEventHandlers) => {
       handlers = h;
@@ -41,7 +60,7 @@ function setup() {
   } as unknown as Pipeline;
   const registry = new Registry();
   const source = new EventHubSource({
-    clients: { consumer, checkpointStore: {} } as unknown as SourceClients,
+    clients: { consumer, checkpointStore } as unknown as SourceClients,
     config: config.source,
     pipeline,
     metrics: new PipelineMetrics(registry),
@@ -50,7 +69,7 @@ function setup() {
     closeGraceMs: 1000,
   });
   const context = (partitionId: string) => ({ partitionId, lastEnqueuedEventProperties: { sequenceNumber: 9 } }) as unknown as PartitionContext;
-  return { source, calls, registry, handlers: () => handlers!, context, release: () => release?.() };
+  return { source, calls, claims, registry, handlers: () => handlers!, context, release: () => release?.() };
 }
 
 afterEach(() => {
@@ -70,6 +89,22 @@ describe("EventHubSource", () => {
     expect(calls).toEqual(["open 0", "handle 0 1", "close 0 ownership_lost"]);
     expect(bodyBytes("é")).toEqual(new TextEncoder().encode("é"));
     expect(bodyBytes({ a: 1 })).toEqual(new TextEncoder().encode('{"a":1}'));
+  });
+
+  it("a receiver closed with Shutdown while running is checkpointed, then its ownership abandoned; a real stop abandons nothing itself", async () => {
+    const { source, calls, claims, handlers, context } = setup();
+    await source.start();
+    await handlers().processInitialize!(context("0"));
+    await handlers().processClose!(CloseReason.Shutdown, context("0"));
+    expect(calls).toEqual(["open 0", "close 0 shutdown"]);
+    expect(claims).toEqual([[{ partitionId: "0", ownerId: "", etag: "e0" }]]);
+    // Someone else's partition is never touched.
+    await handlers().processClose!(CloseReason.Shutdown, context("1"));
+    expect(claims).toHaveLength(1);
+    // During a stop the SDK releases every ownership itself.
+    await source.stop(Date.now() + 1000);
+    await handlers().processClose!(CloseReason.Shutdown, context("0"));
+    expect(claims).toHaveLength(1);
   });
 
   it("turns unready on a consumer error until the next batch, and when an owned partition goes silent", async () => {

@@ -87,8 +87,13 @@ export class EventHubSource {
         },
         processClose: async (reason: CloseReason, context: PartitionContext) => {
           const why = reason === CloseReason.OwnershipLost ? "ownership_lost" : "shutdown";
+          // Shutdown outside a stop: the SDK closed this pump after a non-retryable receive error, but keeps the
+          // ownership, which nobody renews or re-claims until it expires. Abandon it once flushed and checkpointed.
+          const lostPump = why === "shutdown" && this.#stopDeadline === undefined;
+          if (lostPump) logger.warn({ partition: context.partitionId }, "partition receiver closed while the worker is running; checkpointing and abandoning its ownership so it is claimed again");
           this.#lastCall.delete(context.partitionId);
           await pipeline.close(context.partitionId, why, this.#stopDeadline ?? Date.now() + this.#o.closeGraceMs);
+          if (lostPump) await this.#abandon(context);
         },
       },
       {
@@ -100,6 +105,22 @@ export class EventHubSource {
         prefetchCount: config.prefetchCount,
       },
     );
+  }
+
+  /** Releases our ownership of the partition (ownerId ""), so the next load-balancing round, here or elsewhere, claims it. */
+  async #abandon(context: PartitionContext): Promise<void> {
+    const { consumer, checkpointStore } = this.#o.clients;
+    const { partitionId } = context;
+    try {
+      const owned = (await checkpointStore.listOwnership(context.fullyQualifiedNamespace, context.eventHubName, context.consumerGroup)).find(
+        (o) => o.partitionId === partitionId && o.ownerId === consumer.identifier,
+      );
+      if (owned === undefined) return; // already taken over or expired
+      const claimed = await checkpointStore.claimOwnership([{ ...owned, ownerId: "" }]);
+      this.#o.logger.info({ partition: partitionId, abandoned: claimed.length === 1 }, claimed.length === 1 ? "partition ownership abandoned" : "partition ownership changed meanwhile; nothing to abandon");
+    } catch (error) {
+      this.#o.logger.warn({ partition: partitionId, err: error }, "could not abandon partition ownership; it is claimed again when it expires");
+    }
   }
 
   /** Owned partitions whose SDK receiver has not called back for longer than `limitMs` (backpressure excluded). */
