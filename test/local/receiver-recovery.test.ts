@@ -14,7 +14,7 @@ import { Closer, control, createContainer, createHub, waitFor } from "./fixture.
 const closer = new Closer();
 afterEach(() => closer.closeAll());
 
-const ROUNDS = Number(process.env.RECEIVER_RECOVERY_ROUNDS ?? 8);
+const ROUNDS = Number(process.env.RECEIVER_RECOVERY_ROUNDS ?? 12);
 const SEED = Number(process.env.RECEIVER_RECOVERY_SEED ?? 20261125);
 const PARTITIONS = 2;
 const detachForced = { condition: FAULT_CONDITIONS.detachForced, description: "injected by test" };
