@@ -175,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const loop = half.map((s) => s.eventLoopDelayP99Ms).filter((v): v is number => v !== null);
     notes.push(
-      `Soak: steady-state end-to-end latency over the second half p50 ${latency.p50?.toFixed(0) ?? "-"} ms, p99 ${latency.p99?.toFixed(0) ?? "-"} ms (flush interval 5 s bounds it from below); event-loop delay p99 up to ${Math.max(0, ...loop).toFixed(1)} ms; producer behind schedule ${producer.behindSeconds.toFixed(1)} s in total.`,
+      `Soak: steady-state end-to-end latency over the second half p50 ${latency.p50?.toFixed(0) ?? "-"} ms, p99 ${latency.p99?.toFixed(0) ?? "-"} ms (records wait in their blob object for up to its 5 s age flush); event-loop delay p99 up to ${Math.max(0, ...loop).toFixed(1)} ms; producer behind schedule ${producer.behindSeconds.toFixed(1)} s in total.`,
     );
   } catch (error) {
     checks.push({ name: "soak ran to the end", pass: false, detail: error instanceof Error ? error.message.slice(0, 400) : String(error) });
