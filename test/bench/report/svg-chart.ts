@@ -28,8 +28,8 @@ export interface LineChartSpec {
 }
 
 const WIDTH = 720;
-const HEIGHT = 320;
-const MARGIN = { top: 40, right: 20, bottom: 60, left: 80 };
+const HEIGHT = 340;
+const MARGIN = { top: 40, right: 20, bottom: 80, left: 80 };
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
@@ -98,7 +98,10 @@ export function barChart(spec: BarChartSpec): string {
       body.push(`<rect x="${n(x)}" y="${n(y)}" width="${n(barW - 2)}" height="${n(h)}" fill="${COLORS[s % COLORS.length]}"><title>${escapeXml(`${group.label} / ${spec.series[s] ?? ""}: ${formatNumber(value)} ${spec.unit}`)}</title></rect>`);
       body.push(`<text x="${n(x + barW / 2 - 1)}" y="${n(y - 3)}" text-anchor="middle" font-size="10">${escapeXml(formatNumber(value))}</text>`);
     });
-    body.push(`<text x="${n(x0 + groupW * 0.4)}" y="${MARGIN.top + PLOT_H + 16}" text-anchor="middle" font-size="${spec.groups.length > 3 ? 9 : 12}">${escapeXml(group.label)}</text>`);
+    // Long labels wrap at ", " so that six groups still fit side by side.
+    const cx = n(x0 + groupW * 0.4);
+    const lines = group.label.split(", ").map((part, i) => `<tspan x="${cx}" dy="${i === 0 ? 0 : 11}">${escapeXml(part)}</tspan>`);
+    body.push(`<text x="${cx}" y="${MARGIN.top + PLOT_H + 14}" text-anchor="middle" font-size="10">${lines.join("")}</text>`);
   });
   body.push(...legend(spec.series));
   return frame(spec.title, body, yMax, spec.unit);
