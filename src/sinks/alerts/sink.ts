@@ -21,6 +21,7 @@ import type { OutputRecord, Sink } from "../sink.ts";
 import { type Alert, highRiskAlert } from "./alert.ts";
 import type { AlertDestination } from "./destination.ts";
 import { UnrecognizedWindow } from "./unrecognized-window.ts";
+import { waitUntilDeadline } from "../deadline.ts";
 
 export interface AlertsSinkOptions {
   readonly destination: AlertDestination;
@@ -156,12 +157,7 @@ export class AlertsSink implements Sink<OutputRecord> {
   async #stop(deadline: number): Promise<void> {
     clearInterval(this.#windowTimer);
     this.#closeWindow();
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-    });
-    await Promise.race([this.flush(), expired]);
-    clearTimeout(timer);
+    await waitUntilDeadline(this.flush(), deadline);
     clearTimeout(this.#timer);
     this.#abort.abort();
     const stopped = new SinkError("sink_stopped", "sink stopped before the alert was delivered");

@@ -32,6 +32,7 @@ import { GzipBody } from "./gzip-body.ts";
 import { hourPrefix, isSafePartitionId, objectName } from "./naming.ts";
 import { BlobObjectWriter, type ObjectHeaders, type ObjectRange } from "./object-writer.ts";
 import { PartitionBuffer, type PendingEvent, pendingEvent } from "./partition-buffer.ts";
+import { waitUntilDeadline } from "../deadline.ts";
 
 export interface BlobSinkOptions {
   readonly container: ContainerClientLike;
@@ -147,12 +148,7 @@ export class BlobSink implements Sink<OutputRecord> {
   }
 
   async #stop(deadline: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-    });
-    await Promise.race([this.flush(), expired]);
-    clearTimeout(timer);
+    await waitUntilDeadline(this.flush(), deadline);
     // Past the deadline: give up retrying; what is not durable is not acknowledged
     // and will be replayed from the checkpoint by the next owner.
     this.#abort.abort();

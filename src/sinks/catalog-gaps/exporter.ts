@@ -10,6 +10,7 @@ import { describeError } from "../operation.ts";
 import type { OutputRecord } from "../sink.ts";
 import { renderGaps } from "./additions-format.ts";
 import { GapTable } from "./gap-table.ts";
+import { waitUntilDeadline } from "../deadline.ts";
 
 export type GapsTarget =
   | { readonly kind: "blob"; readonly container: ContainerClientLike; readonly prefix: string }
@@ -70,12 +71,7 @@ export class CatalogGapsExporter {
   stop(deadline: number): Promise<void> {
     this.#stopping ??= (async () => {
       clearInterval(this.#timer);
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<void>((r) => {
-        timer = setTimeout(r, Math.max(0, deadline - Date.now()));
-      });
-      await Promise.race([this.exportNow(), expired]);
-      clearTimeout(timer);
+      await waitUntilDeadline(this.exportNow(), deadline);
     })();
     return this.#stopping;
   }

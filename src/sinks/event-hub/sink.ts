@@ -14,6 +14,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "../retry.ts";
 import type { OutputRecord, Sink } from "../sink.ts";
 import { type SourceHub, outgoingEvent } from "./event.ts";
 import { type OutgoingEvent, type ProducerClientLike, isTransientHubError } from "./producer.ts";
+import { waitUntilDeadline } from "../deadline.ts";
 
 export interface EventHubSinkOptions {
   readonly producer: ProducerClientLike;
@@ -121,12 +122,7 @@ export class EventHubSink implements Sink<OutputRecord> {
   }
 
   async #stop(deadline: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-    });
-    await Promise.race([this.flush(), expired]);
-    clearTimeout(timer);
+    await waitUntilDeadline(this.flush(), deadline);
     this.#abort.abort();
     const stopped = new SinkError("sink_stopped", "sink stopped before the send settled");
     for (const chain of this.#partitions.values()) {
