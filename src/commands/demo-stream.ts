@@ -4,6 +4,8 @@
 // Analytics rows, sign-in records sharing the hub, activities no catalog knows,
 // and malformed messages. Values are invented; layouts follow published samples.
 
+import { seededRandom } from "../local/seeded-random.ts";
+
 export interface DemoMessage {
   readonly body: Buffer;
   readonly kind: "diagnostic" | "legacy" | "graph" | "log_analytics" | "malformed";
@@ -38,20 +40,9 @@ const UNKNOWN = ["Rotate quantum tenant keys", "Approve cross-cloud trust (previ
 const PEOPLE = ["adele.vance", "alex.wilber", "diego.siciliani", "megan.bowen", "nestor.wilke", "patti.fernandez"];
 const TENANT = "6f4e2b1a-93c7-4d0e-8a51-2c9b7e3f1d40";
 
-/** Small deterministic PRNG (mulberry32): the same demo every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function* demoStream(count: number, seed = 2026): Generator<DemoMessage> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const start = Date.parse("2026-11-25T09:00:00Z");
   let n = 0;

@@ -9,6 +9,7 @@ import { normalizeActivity } from "../../src/catalog/normalize.ts";
 import { type PolicyFile, SensitivityPolicy } from "../../src/catalog/policy.ts";
 import { parseSourceFile } from "../../src/catalog/source-file.ts";
 import type { BenchRow } from "./run.ts";
+import { seededRandom } from "../../src/local/seeded-random.ts";
 
 export const title = "catalog lookup: index vs Map.get vs linear scan (ns/op, best of 11 interleaved rounds)";
 
@@ -16,17 +17,6 @@ const OPS = 400_000;
 const SCAN_OPS = 4_000;
 const ROUNDS = 11;
 
-/** Mulberry32: a seeded generator so every run measures the same mix. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Op {
   readonly raw: string;
@@ -36,7 +26,7 @@ interface Op {
 }
 
 function workload(rows: readonly { activity: string; serviceArea: string; category: string }[]): Op[] {
-  const next = random(42);
+  const next = seededRandom(42);
   const shuffled = [...rows].sort(() => next() - 0.5);
   // Zipf (s = 1.1) over the rows: a few hundred names carry most events, as in real tenants.
   const weights = shuffled.map((_, rank) => 1 / (rank + 1) ** 1.1);
