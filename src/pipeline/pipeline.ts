@@ -13,6 +13,7 @@ import { PartitionWatermark } from "../sources/event-hubs/watermark.ts";
 import { type DeadLetter, type Decided, type RoutePolicy, route } from "../transforms/route/route.ts";
 import { type InflightBounds, InflightBudget } from "./inflight.ts";
 import type { PipelineMetrics } from "./metrics.ts";
+import { withDeadline } from "../deadline.ts";
 
 export interface ReceivedEvent {
   readonly body: Uint8Array;
@@ -224,11 +225,4 @@ export class Pipeline {
   get inflightRecords(): number {
     return this.#budget.records;
   }
-}
-
-/** Resolves when `work` settles or at `deadline` (epoch ms), whichever is first. */
-export async function withDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.then(() => {}, () => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
-  clearTimeout(timer);
 }

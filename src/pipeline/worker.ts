@@ -15,7 +15,8 @@ import { CatalogReloader } from "./catalog-reloader.ts";
 import { decodeEvent, DEAD_LETTER_REASON_SET } from "./decode-event.ts";
 import { PipelineMetrics } from "./metrics.ts";
 import { passThroughLookup } from "./pass-through-lookup.ts";
-import { Pipeline, withDeadline } from "./pipeline.ts";
+import { withDeadline } from "../deadline.ts";
+import { Pipeline } from "./pipeline.ts";
 import { createSinks } from "./sinks.ts";
 
 export interface WorkerDeps {

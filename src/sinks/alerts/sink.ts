@@ -21,7 +21,7 @@ import type { OutputRecord, Sink } from "../sink.ts";
 import { type Alert, highRiskAlert } from "./alert.ts";
 import type { AlertDestination } from "./destination.ts";
 import { UnrecognizedWindow } from "./unrecognized-window.ts";
-import { waitUntilDeadline } from "../deadline.ts";
+import { waitUntilDeadline } from "../../deadline.ts";
 
 export interface AlertsSinkOptions {
   readonly destination: AlertDestination;

@@ -32,7 +32,7 @@ import { GzipBody } from "./gzip-body.ts";
 import { hourPrefix, isSafePartitionId, objectName } from "./naming.ts";
 import { BlobObjectWriter, type ObjectHeaders, type ObjectRange } from "./object-writer.ts";
 import { PartitionBuffer, type PendingEvent, pendingEvent } from "./partition-buffer.ts";
-import { waitUntilDeadline } from "../deadline.ts";
+import { waitUntilDeadline } from "../../deadline.ts";
 
 export interface BlobSinkOptions {
   readonly container: ContainerClientLike;

@@ -10,7 +10,7 @@ import { describeError } from "../operation.ts";
 import type { OutputRecord } from "../sink.ts";
 import { renderGaps } from "./additions-format.ts";
 import { GapTable } from "./gap-table.ts";
-import { waitUntilDeadline } from "../deadline.ts";
+import { waitUntilDeadline } from "../../deadline.ts";
 
 export type GapsTarget =
   | { readonly kind: "blob"; readonly container: ContainerClientLike; readonly prefix: string }

@@ -14,7 +14,7 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "../retry.ts";
 import type { OutputRecord, Sink } from "../sink.ts";
 import { type SourceHub, outgoingEvent } from "./event.ts";
 import { type OutgoingEvent, type ProducerClientLike, isTransientHubError } from "./producer.ts";
-import { waitUntilDeadline } from "../deadline.ts";
+import { waitUntilDeadline } from "../../deadline.ts";
 
 export interface EventHubSinkOptions {
   readonly producer: ProducerClientLike;

@@ -8,7 +8,8 @@ import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import type { WorkerConfig } from "../../config/types.ts";
 import type { PipelineMetrics } from "../../pipeline/metrics.ts";
-import { type Pipeline, type ReceivedEvent, withDeadline } from "../../pipeline/pipeline.ts";
+import { withDeadline } from "../../deadline.ts";
+import type { Pipeline, ReceivedEvent } from "../../pipeline/pipeline.ts";
 import type { SourceClients } from "./clients.ts";
 
 export interface EventHubSourceOptions {

@@ -20,6 +20,7 @@ import { type PreloadResult, preload, verifyPreload } from "./preload.ts";
 import { generateStream } from "./stream.ts";
 import { runWorkers, type WorkerRunOptions } from "./worker-run.ts";
 import { BENCH_WORKER_ENV, SMALL_MEMORY_ENV, SMALL_MEMORY_NODE_FLAGS } from "./worker-settings.ts";
+import { runScript } from "../report/run-script.ts";
 
 const HELP = `Usage: npm run bench:e2e -- [--records N] [--seed N] [--repeat N] [--no-profile]
 
@@ -190,12 +191,4 @@ async function main(argv: string[]): Promise<number> {
   return runs.every((r) => r.status === "ok") ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`bench:e2e failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runScript("bench:e2e", main);

@@ -21,6 +21,7 @@ import { type FuzzResult, type SoakCheck, writeResult } from "../report/results.
 import { account, type DeadLetterEntry, type SentMessage } from "./accounting.ts";
 import { SecretWatch } from "./log-audit.ts";
 import { type FuzzMessage, fuzzMessages, UNIQUE_FAKE_NAMES } from "./messages.ts";
+import { runScript } from "../report/run-script.ts";
 
 const HELP = `Usage: npm run fuzz:e2e -- [--messages N] [--seed N] [--partitions N]
 
@@ -214,12 +215,4 @@ async function main(argv: string[]): Promise<number> {
   return result.pass ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`fuzz:e2e failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runScript("fuzz:e2e", main);

@@ -21,6 +21,7 @@ import { BENCH_WORKER_ENV } from "../e2e/worker-settings.ts";
 import { workerEnv } from "../e2e/worker-run.ts";
 import { SteadyProducer } from "./steady-producer.ts";
 import { floorPerWindow, isFlat, linearTrend, secondHalf } from "./trend.ts";
+import { runScript } from "../report/run-script.ts";
 
 const HELP = `Usage: npm run soak -- [--minutes N] [--rate RECORDS_PER_SECOND] [--partitions N] [--seed N]
 
@@ -198,12 +199,4 @@ async function main(argv: string[]): Promise<number> {
   return result.pass ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runScript("soak", main);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { waitUntilDeadline } from "../../src/sinks/deadline.ts";
+import { waitUntilDeadline, withDeadline } from "../src/deadline.ts";
 
 describe("waitUntilDeadline", () => {
   it("returns when the work finishes before the deadline", async () => {
@@ -22,5 +22,11 @@ describe("waitUntilDeadline", () => {
     await expect(waitUntilDeadline(Promise.reject(new Error("flush failed")), Date.now() + 1_000)).rejects.toThrow(
       "flush failed",
     );
+  });
+});
+
+describe("withDeadline", () => {
+  it("ends the wait on a failure instead of passing it on", async () => {
+    await expect(withDeadline(Promise.reject(new Error("close failed")), Date.now() + 1_000)).resolves.toBeUndefined();
   });
 });
