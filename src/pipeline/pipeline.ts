@@ -56,6 +56,8 @@ interface PartitionState {
   readonly pending: Set<Promise<void>>;
   inflight: { records: number; bytes: number };
   stalled?: string;
+  /** close() has begun: nothing more is accepted (it would miss the flush; unacknowledged, it is replayed). */
+  closing?: boolean;
 }
 
 export class Pipeline {
@@ -94,10 +96,23 @@ export class Pipeline {
     this.#partitions.set(partitionId, { watermark, checkpointer, abort: new AbortController(), pending: new Set(), inflight: { records: 0, bytes: 0 } });
   }
 
-  /** One batch from the SDK. Resolves when the partition may receive more (backpressure). */
+  /** One batch from the SDK: accept() it, then resolve when the partition may receive more (backpressure). */
   async handle(partitionId: string, events: readonly ReceivedEvent[], lastEnqueuedSequenceNumber?: number): Promise<void> {
+    this.accept(partitionId, events, lastEnqueuedSequenceNumber);
+    await this.room(partitionId);
+  }
+
+  /** Resolves when the partition may take another batch (or is closed). */
+  room(partitionId: string): Promise<void> {
     const state = this.#partitions.get(partitionId);
-    if (state === undefined || state.abort.signal.aborted) return;
+    if (state === undefined || state.abort.signal.aborted) return Promise.resolve();
+    return this.#budget.room(partitionId, state.abort.signal);
+  }
+
+  /** Decodes, enriches and routes one batch now, in order; the writes proceed without being awaited. */
+  accept(partitionId: string, events: readonly ReceivedEvent[], lastEnqueuedSequenceNumber?: number): void {
+    const state = this.#partitions.get(partitionId);
+    if (state === undefined || state.closing === true || state.abort.signal.aborted) return;
     const partition = this.#o.metrics.partitionLabel(partitionId);
     for (const event of events) {
       const last = state.watermark.lastReceived;
@@ -113,7 +128,6 @@ export class Pipeline {
       this.#o.metrics.lastReceived.set({ partition }, last);
       if (lastEnqueuedSequenceNumber !== undefined) this.#o.metrics.lag.set({ partition }, Math.max(0, lastEnqueuedSequenceNumber - last));
     }
-    await this.#budget.room(partitionId, state.abort.signal);
   }
 
   #dispatch(state: PartitionState, partition: string, event: ReceivedEvent): void {
@@ -157,7 +171,10 @@ export class Pipeline {
       settle();
       return;
     }
-    const done: Promise<void> = Promise.all(writes).then(settle, (error: unknown) => this.#stall(state, event.position, error));
+    // Closures here must not capture `event`: its body is a view into the AMQP read buffer, and holding it
+    // until the writes settle would keep that whole buffer (many events) alive.
+    const position = event.position;
+    const done: Promise<void> = Promise.all(writes).then(settle, (error: unknown) => this.#stall(state, position, error));
     state.pending.add(done);
     void done.finally(() => state.pending.delete(done));
   }
@@ -192,6 +209,7 @@ export class Pipeline {
   async close(partitionId: string, reason: CloseReason, deadline: number): Promise<void> {
     const state = this.#partitions.get(partitionId);
     if (state === undefined) return;
+    state.closing = true;
     const sinks = [...this.#o.sinks.primary, this.#o.sinks.alerts, this.#o.sinks.deadLetter].filter((s) => s !== undefined);
     const flushed = Promise.allSettled(sinks.map((sink) => sink.flush(partitionId)));
     if (reason === "shutdown") {

@@ -148,6 +148,18 @@ describe("Pipeline", () => {
     expect(checkpoints.length).toBe(before);
   });
 
+  it("accepts nothing once close() has begun: a late batch would miss the flush, so it stays unacknowledged and is replayed", async () => {
+    const { pipeline, blob, checkpoints } = setup();
+    pipeline.accept("0", events("e"));
+    const closing = pipeline.close("0", "shutdown", Date.now() + 5_000);
+    const late = events("ee")[1]!;
+    pipeline.accept("0", [late]);
+    expect(blob.writes).toHaveLength(1);
+    blob.writes[0]!.resolve();
+    await closing;
+    expect(checkpoints.map((c) => c.sequenceNumber)).toEqual([0]);
+  });
+
   it("ignores an event delivered twice instead of crashing", async () => {
     const { pipeline, blob } = setup();
     await pipeline.handle("0", events("ee"));

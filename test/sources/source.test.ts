@@ -50,10 +50,10 @@ function setup() {
   let release: (() => void) | undefined;
   const pipeline = {
     open: (id: string) => calls.push(`open ${id}`),
-    handle: (id: string, events: readonly unknown[]) => {
+    accept: (id: string, events: readonly unknown[]) => {
       calls.push(`handle ${id} ${events.length}`);
-      return new Promise<void>((r) => (release = r));
     },
+    room: () => new Promise<void>((r) => (release = r)),
     close: async (id: string, why: string) => {
       calls.push(`close ${id} ${why}`);
     },
@@ -72,6 +72,9 @@ function setup() {
   return { source, calls, claims, registry, handlers: () => handlers!, context, release: () => release?.() };
 }
 
+/** One turn of the event loop: the source hands a batch over on the next turn. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -83,12 +86,33 @@ describe("EventHubSource", () => {
     await handlers().processInitialize!(context("0"));
     const event = { body: Buffer.from("{}"), sequenceNumber: 3, offset: "30", enqueuedTimeUtc: new Date(0) } as unknown as ReceivedEventData;
     const handled = handlers().processEvents([event], context("0"));
+    await turn();
     release();
     await handled;
     await handlers().processClose!(CloseReason.OwnershipLost, context("0"));
     expect(calls).toEqual(["open 0", "handle 0 1", "close 0 ownership_lost"]);
     expect(bodyBytes("é")).toEqual(new TextEncoder().encode("é"));
     expect(bodyBytes({ a: 1 })).toEqual(new TextEncoder().encode('{"a":1}'));
+  });
+
+  it("returns from processEvents before dispatching (the next receive overlaps it), in order, and dispatches before a close", async () => {
+    const { source, calls, handlers, context, release } = setup();
+    await source.start();
+    await handlers().processInitialize!(context("0"));
+    const event = (seq: number) => ({ body: Buffer.from("{}"), sequenceNumber: seq, offset: String(seq), enqueuedTimeUtc: new Date(0) }) as unknown as ReceivedEventData;
+    const first = handlers().processEvents([event(1)], context("0"));
+    // Not yet dispatched when the SDK gets control back; dispatched on the next turn.
+    await Promise.resolve();
+    expect(calls).toEqual(["open 0"]);
+    await turn();
+    release();
+    await first;
+    const second = handlers().processEvents([event(2), event(3)], context("0"));
+    const closed = handlers().processClose!(CloseReason.OwnershipLost, context("0"));
+    await turn();
+    release();
+    await Promise.all([second, closed]);
+    expect(calls).toEqual(["open 0", "handle 0 1", "handle 0 2", "close 0 ownership_lost"]);
   });
 
   it("a receiver closed with Shutdown while running is checkpointed, then its ownership abandoned; a real stop abandons nothing itself", async () => {
@@ -117,6 +141,7 @@ describe("EventHubSource", () => {
     expect(source.health()).toMatchObject({ ok: false, detail: "consumer error: ServiceUnavailableError" });
     vi.advanceTimersByTime(10);
     const batch = handlers().processEvents([], context("1"));
+    await turn();
     release();
     await batch;
     expect(source.health()).toEqual({ ok: true });
@@ -133,6 +158,7 @@ describe("EventHubSource", () => {
     vi.advanceTimersByTime(200_000);
     expect(source.health()).toEqual({ ok: true });
     expect(source.liveness()).toEqual({ ok: true });
+    await turn();
     release();
     await held;
   });

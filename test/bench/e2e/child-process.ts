@@ -5,6 +5,12 @@ import { EXIT_WITH_PARENT_IMPORT, registerChildCleanup } from "../../../src/loca
 
 export const REPO_ROOT = new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
 
+/**
+ * The worker as the image runs it: the compiled build (the npm scripts build first). Running
+ * src/cli.ts would add Node's TypeScript stripper to every figure (start-up, CPU, RSS).
+ */
+export const WORKER_SCRIPT = "dist/cli.js";
+
 export interface BenchChild {
   readonly child: ChildProcess;
   readonly pid: number;

@@ -35,6 +35,10 @@ holds every record exactly once. Results: test/bench/results/e2e.json, test/benc
   --seed N       stream seed (default 1)
   --repeat N     measure each configuration N times, keep the fastest (default 1)
   --no-profile   skip the --cpu-prof run made when a target is missed
+  --only A,B     run only the named configurations (for iterating; the report keeps every run)
+  --profile NAME profile this configuration (default enriched-1p) when a target is missed
+  --keep-profile DIR  keep the raw .cpuprofile files in DIR (open them in Chrome DevTools)
+  --env K=V      extra worker setting for every worker run (repeatable; for experiments)
 `;
 
 const SAS_KEY = "bench-sas-key-do-not-log-7f3a";
@@ -73,7 +77,7 @@ const log = (message: string) => process.stderr.write(`[bench:e2e ${new Date().t
 async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parse>;
   const parse = (a: string[]) =>
-    parseArgs({ args: a, options: { records: { type: "string", default: "200000" }, seed: { type: "string", default: "1" }, repeat: { type: "string", default: "1" }, "no-profile": { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
+    parseArgs({ args: a, options: { records: { type: "string", default: "200000" }, seed: { type: "string", default: "1" }, repeat: { type: "string", default: "1" }, "no-profile": { type: "boolean", default: false }, only: { type: "string" }, profile: { type: "string", default: "enriched-1p" }, "keep-profile": { type: "string" }, env: { type: "string", multiple: true }, help: { type: "boolean", short: "h", default: false } } });
   try {
     args = parse(argv);
   } catch (error) {
@@ -91,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench:e2e: --records, --seed and --repeat take positive integers\n${HELP}`);
     return 2;
   }
+  const extraEnv = Object.fromEntries((args.values.env ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
   const startedAt = new Date().toISOString();
   const machine = machineInfo(REPO_ROOT);
   const events = Math.ceil(records / 4);
@@ -125,13 +130,16 @@ async function main(argv: string[]): Promise<number> {
       storageConnectionString: services.azurite.connectionString,
       container: `bench-${containerIndex++}`,
       preloaded: loaded,
-      env: { ...BENCH_WORKER_ENV, ...(plan.smallMemory ? SMALL_MEMORY_ENV : {}), ...(plan.alertsOff ? { AUDIT_ENRICHER_ALERT_DESTINATION: "none" } : {}) },
+      env: { ...BENCH_WORKER_ENV, ...(plan.smallMemory ? SMALL_MEMORY_ENV : {}), ...(plan.alertsOff ? { AUDIT_ENRICHER_ALERT_DESTINATION: "none" } : {}), ...extraEnv },
       nodeFlags: plan.smallMemory ? SMALL_MEMORY_NODE_FLAGS : [],
       timeoutMs: 300_000,
       latencyProbe: { recordsPerSecond: LATENCY_PROBE_RATE, seconds: LATENCY_PROBE_SECONDS, stream: { seed: seed + 1000, activities: pool } },
       ...extra,
     });
-    for (const plan of PLANS) {
+    const only = args.values.only?.split(",").map((n) => n.trim());
+    const unknown = only?.filter((n) => !PLANS.some((p) => p.name === n)) ?? [];
+    if (unknown.length > 0) throw new Error(`--only: unknown configuration(s) ${unknown.join(", ")}; known: ${PLANS.map((p) => p.name).join(", ")}`);
+    for (const plan of PLANS.filter((p) => only === undefined || only.includes(p.name))) {
       let best: E2eRun | undefined;
       for (let i = 0; i < repeat; i++) {
         const { hub, loaded } = await freshHub(plan.partitions);
@@ -160,14 +168,15 @@ async function main(argv: string[]): Promise<number> {
       if (best) runs.push(best);
     }
     const missed = e2eTargets(runs).filter((t) => t.verdict === "missed");
-    if (missed.length > 0 && !args.values["no-profile"]) {
-      log(`targets missed (${missed.map((m) => m.target).join("; ")}): profiling enriched-1p with --cpu-prof`);
-      const dir = mkdtempSync(join(tmpdir(), "audit-enricher-cpu-prof-"));
-      const plan = PLANS.find((p) => p.name === "enriched-1p") as Plan;
+    if ((missed.length > 0 || args.values.only !== undefined) && !args.values["no-profile"]) {
+      const plan = PLANS.find((p) => p.name === args.values.profile && p.mode !== "raw-ceiling");
+      if (plan === undefined) throw new Error(`--profile: ${args.values.profile} is not a worker configuration`);
+      log(`targets missed (${missed.map((m) => m.target).join("; ")}): profiling ${plan.name} with --cpu-prof`);
+      const dir = args.values["keep-profile"] ?? mkdtempSync(join(tmpdir(), "audit-enricher-cpu-prof-"));
       const { hub, loaded } = await freshHub(plan.partitions);
       const result = await runWorkers(workerOptions(plan, hub, loaded, { cpuProfileDir: dir, verify: false, latencyProbe: undefined }));
-      profile = { run: "enriched-1p (profiled, not counted)", ...summarizeProfiles(dir) };
-      rmSync(dir, { recursive: true, force: true });
+      profile = { run: `${plan.name} (profiled, not counted)`, ...summarizeProfiles(dir) };
+      if (args.values["keep-profile"] === undefined) rmSync(dir, { recursive: true, force: true });
       log(`profile: ${profile.byArea.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(", ")} (profiled run ${Math.round(result.run.recordsPerSecond)} records/s)`);
     }
   } finally {
@@ -187,6 +196,11 @@ async function main(argv: string[]): Promise<number> {
     ...(profile ? { profile } : {}),
     notes,
   };
+  if (args.values.only !== undefined) {
+    // A partial run never replaces the recorded results the report is made from.
+    process.stdout.write(`${JSON.stringify({ runs, profile }, null, 1)}\n`);
+    return runs.every((r) => r.status === "ok") ? 0 : 1;
+  }
   log(`wrote ${writeResult(result)}; ${regenerateReport()}`);
   return runs.every((r) => r.status === "ok") ? 0 : 1;
 }

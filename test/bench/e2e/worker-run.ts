@@ -1,4 +1,4 @@
-// One measured worker configuration: N replicas of `node src/cli.ts run` as
+// One measured worker configuration: N replicas of `node dist/cli.js run` as
 // child processes on one consumer group, timed from the first record received
 // to the moment every partition's acknowledged sequence number reaches the last
 // preloaded event; then stopped gracefully and their blob output verified.
@@ -7,7 +7,7 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { freePort } from "../../../src/local/azurite.ts";
 import type { E2eRun, RunMode } from "../report/results.ts";
 import { checkExactlyOnce, readBlobOutput } from "./blob-output.ts";
-import { type BenchChild, spawnNode } from "./child-process.ts";
+import { type BenchChild, spawnNode, WORKER_SCRIPT } from "./child-process.ts";
 import { SteadyProducer } from "../soak/steady-producer.ts";
 import type { PreloadResult } from "./preload.ts";
 import { childPids, ProcessSampler, readProcess } from "./process-sampler.ts";
@@ -134,7 +134,7 @@ export async function runWorkers(options: WorkerRunOptions): Promise<WorkerRunRe
     if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
     for (const port of ports) {
       const flags = [...(options.nodeFlags ?? []), ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [])];
-      const child = spawnNode("src/cli.ts", ["run"], { env: workerEnv(options, port), nodeFlags: flags, keepOutputBytes: 1024 * 1024 });
+      const child = spawnNode(WORKER_SCRIPT, ["run"], { env: workerEnv(options, port), nodeFlags: flags, keepOutputBytes: 1024 * 1024 });
       children.push(child);
       sampler.watch(child.pid);
     }

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { AZURITE_KEY, freePort } from "../../../src/local/azurite.ts";
 import { forEachLine } from "../e2e/blob-output.ts";
-import { REPO_ROOT, spawnNode } from "../e2e/child-process.ts";
+import { REPO_ROOT, spawnNode, WORKER_SCRIPT } from "../e2e/child-process.ts";
 import { startLocalServices } from "../e2e/local-services.ts";
 import { preload } from "../e2e/preload.ts";
 import { byLabel, scrapeMetrics, seriesCount, sumOf } from "../e2e/prometheus-text.ts";
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     const port = await freePort();
     const container = "fuzz-output";
     const env = { ...BENCH_WORKER_ENV, AUDIT_ENRICHER_BLOB_PREFIX: "enriched", AUDIT_ENRICHER_DEAD_LETTER_PREFIX: "dead-letter", AUDIT_ENRICHER_ALERT_DESTINATION: "blob", AUDIT_ENRICHER_ALERT_BLOB_PREFIX: "alerts", AUDIT_ENRICHER_ALERT_WINDOW_SECONDS: String(ALERT_WINDOW_SECONDS) };
-    const worker = spawnNode("src/cli.ts", ["run"], {
+    const worker = spawnNode(WORKER_SCRIPT, ["run"], {
       env: workerEnv({ mode: "enriched", eventHubConnectionString: services.broker.connectionString(), hub, consumerGroup: "fuzz", storageConnectionString: services.azurite.connectionString, container, env }, port),
       keepOutputBytes: 256 * 1024,
       onOutput: (chunk) => watch.feed(chunk),

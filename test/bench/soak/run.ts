@@ -12,7 +12,7 @@ import { regenerateReport } from "../report/regenerate.ts";
 import { type SoakCheck, type SoakResult, type SoakSample, writeResult } from "../report/results.ts";
 import { activityPool } from "../e2e/activities.ts";
 import { checkExactlyOnce, readBlobOutput } from "../e2e/blob-output.ts";
-import { REPO_ROOT, spawnNode } from "../e2e/child-process.ts";
+import { REPO_ROOT, spawnNode, WORKER_SCRIPT } from "../e2e/child-process.ts";
 import { startLocalServices } from "../e2e/local-services.ts";
 import { readProcess } from "../e2e/process-sampler.ts";
 import { bucketDelta, byLabel, type Buckets, histogramBuckets, histogramQuantile, scrapeMetrics, sumOf } from "../e2e/prometheus-text.ts";
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     const port = await freePort();
     const container = "soak-output";
     const env = { ...BENCH_WORKER_ENV, AUDIT_ENRICHER_FLUSH_INTERVAL_SECONDS: "5", AUDIT_ENRICHER_CHECKPOINT_INTERVAL_SECONDS: "5" };
-    const worker = spawnNode("src/cli.ts", ["run"], {
+    const worker = spawnNode(WORKER_SCRIPT, ["run"], {
       env: workerEnv({ mode: "enriched", eventHubConnectionString: services.broker.connectionString(), hub, consumerGroup: "soak", storageConnectionString: services.azurite.connectionString, container, env }, port),
       keepOutputBytes: 2 * MB,
     });
