@@ -37,7 +37,7 @@ export interface AlertsSinkOptions {
   readonly maxNamesPerWindow?: number;
   /** Window summaries kept while the destination is down; the oldest go first. Default 5000. */
   readonly maxPendingSummaries?: number;
-  /** Deliver when this many alerts wait. Default 100. */
+  /** Deliver when this many alerts wait. Default: the destination's batchSize, else 100. */
   readonly maxBatchAlerts?: number;
   /** Deliver at the latest this long after the oldest waiting alert. Default 1 s. */
   readonly maxDelayMs?: number;
@@ -83,7 +83,7 @@ export class AlertsSink implements Sink<OutputRecord> {
   constructor(options: AlertsSinkOptions) {
     this.#options = options;
     this.#destination = options.destination;
-    this.#maxBatch = options.maxBatchAlerts ?? 100;
+    this.#maxBatch = options.maxBatchAlerts ?? options.destination.batchSize ?? 100;
     this.#maxDelayMs = options.maxDelayMs ?? 1_000;
     this.#maxPendingSummaries = Math.max(1, options.maxPendingSummaries ?? 5_000);
     this.#metrics = new SinkMetrics(options.registry, "alerts");

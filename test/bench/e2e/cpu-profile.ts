@@ -25,11 +25,11 @@ interface CpuProfile {
 }
 
 const AREAS: readonly [RegExp, string][] = [
-  [/\/src\/transforms\//, "ours: decode + enrich (src/transforms)"],
-  [/\/src\/sinks\//, "ours: sinks (src/sinks)"],
-  [/\/src\/(pipeline|sources)\//, "ours: pipeline + source (src/pipeline, src/sources)"],
-  [/\/src\/catalog\//, "ours: catalog lookup (src/catalog)"],
-  [/\/src\//, "ours: other (src/)"],
+  [/\/(src|dist)\/transforms\//, "ours: decode + enrich (src/transforms)"],
+  [/\/(src|dist)\/sinks\//, "ours: sinks (src/sinks)"],
+  [/\/(src|dist)\/(pipeline|sources)\//, "ours: pipeline + source (src/pipeline, src/sources)"],
+  [/\/(src|dist)\/catalog\//, "ours: catalog lookup (src/catalog)"],
+  [/\/(src|dist)\//, "ours: other (src/)"],
   [/node_modules\/(@azure\/(event-hubs|core-amqp)|rhea|rhea-promise)\//, "Event Hubs SDK + AMQP (@azure/event-hubs, core-amqp, rhea)"],
   [/node_modules\/@azure\/(storage-blob|eventhubs-checkpointstore-blob|core-[a-z-]+)\//, "Storage SDK + HTTP pipeline (@azure/storage-blob, core-*)"],
   [/node_modules\/(pino|prom-client|thread-stream|sonic-boom)/, "logging + metrics (pino, prom-client)"],
@@ -60,7 +60,7 @@ export interface ProfileSummary {
 }
 
 function frameKey(frame: CallFrame): string {
-  const file = frame.url.replace(/^.*\/(node_modules\/|src\/)/, "$1");
+  const file = frame.url.replace(/^.*\/(node_modules\/|src\/|dist\/)/, "$1");
   return `${frame.functionName || "(anonymous)"} ${file ? `${file}:${frame.lineNumber + 1}` : "(native)"}`;
 }
 
@@ -74,7 +74,7 @@ function oursInclusive(profile: CpuProfile, counts: Map<number, number>, into: M
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame;
-      if (frame === undefined || !/\/src\//.test(frame.url)) continue;
+      if (frame === undefined || !/\/(src|dist)\//.test(frame.url)) continue;
       const key = frameKey(frame);
       if (seen.has(key)) continue;
       seen.add(key);

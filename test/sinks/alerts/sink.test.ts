@@ -1,6 +1,7 @@
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Alert, HighRiskAlert, UnrecognizedAlert } from "../../../src/sinks/alerts/alert.ts";
+import { BlobAlertDestination } from "../../../src/sinks/alerts/blob-destination.ts";
 import type { AlertDestination } from "../../../src/sinks/alerts/destination.ts";
 import { AlertsSink, type AlertsSinkOptions } from "../../../src/sinks/alerts/sink.ts";
 import { eventRecords, settledSoon } from "../fakes.ts";
@@ -91,6 +92,19 @@ describe("AlertsSink", () => {
     expect(all).toHaveLength(501);
     expect(new Set(all.map((a) => a.id)).size).toBe(501);
     expect(destination.delivered.every((b) => b.length <= 100)).toBe(true);
+  });
+
+  it("delivers in the destination's own batch size unless one is configured (blob objects hold 2,000)", async () => {
+    const destination = Object.assign(new FakeDestination(), { batchSize: 3 });
+    const sink = alertsSink(destination);
+    const writes = Array.from({ length: 7 }, (_, i) => sink.write([alertRecord(i)]));
+    // Two full batches go without waiting for the (60 s) delay; the seventh alert waits for it.
+    await Promise.all(writes.slice(0, 6));
+    expect(destination.delivered.map((b) => b.length)).toEqual([3, 3]);
+    expect(await settledSoon(writes[6]!)).toBe(false);
+    await sink.flush();
+    expect(destination.delivered.map((b) => b.length)).toEqual([3, 3, 1]);
+    expect(new BlobAlertDestination({} as never).batchSize).toBe(2000);
   });
 
   it("acknowledges unrecognized records at once and sends one summary per name when the window closes", async () => {
