@@ -3,7 +3,7 @@
 import type { Sender } from "rhea";
 import type { AmqpErrorSpec, FaultState } from "./faults.ts";
 import type { PartitionLog } from "./partition-log.ts";
-import { withRuntimeMetric } from "./stored-event.ts";
+import { runtimeMetricSection, withSection } from "./stored-event.ts";
 
 export interface ConsumerLinkOptions {
   readonly hub: string;
@@ -59,6 +59,8 @@ export class ConsumerLink {
     if (this.#closed || this.#faults.isPaused(this.hub, this.log.id)) return;
     const log = this.log;
     const sender = this.sender;
+    // One runtime-metric section per burst: every event sent now reports the same last-enqueued event.
+    let section: Buffer | undefined;
     while (this.#next < log.nextSequenceNumber && sender.sendable()) {
       const event = log.at(this.#next);
       if (event === undefined) {
@@ -67,7 +69,8 @@ export class ConsumerLink {
         continue;
       }
       const last = log.lastEvent ?? event;
-      sender.send(this.#runtimeMetric ? withRuntimeMetric(event, last, Date.now()) : event.bytes, undefined, 0);
+      if (this.#runtimeMetric) section ??= runtimeMetricSection(last, Date.now());
+      sender.send(section === undefined ? event.bytes : withSection(event, section), undefined, 0);
       this.#next++;
     }
   }

@@ -100,10 +100,10 @@ export interface LastEnqueued {
   readonly enqueuedTimeMs: number;
 }
 
-/** Inserts the runtime-metric delivery annotations the SDK reads into a stored event's bytes. */
-export function withRuntimeMetric(event: StoredEvent, last: LastEnqueued, nowMs: number): Buffer {
+/** The runtime-metric delivery annotations the SDK reads (one encoding serves every event of a send burst). */
+export function runtimeMetricSection(last: LastEnqueued, nowMs: number): Buffer {
   const sym = amqpTypes.wrap_symbol;
-  const section = encodeAnnotationsSection(SECTION.deliveryAnnotations, [
+  return encodeAnnotationsSection(SECTION.deliveryAnnotations, [
     sym("last_enqueued_offset"),
     amqpTypes.wrap_string(String(last.offset)),
     sym("last_enqueued_sequence_number"),
@@ -113,6 +113,19 @@ export function withRuntimeMetric(event: StoredEvent, last: LastEnqueued, nowMs:
     sym("runtime_info_retrieval_time_utc"),
     amqpTypes.wrap_timestamp(nowMs),
   ]);
+}
+
+/** A stored event's bytes with a delivery-annotations section inserted after its header. */
+export function withSection(event: StoredEvent, section: Buffer): Buffer {
   const h = event.headerLength;
-  return Buffer.concat([event.bytes.subarray(0, h), section, event.bytes.subarray(h)]);
+  const out = Buffer.allocUnsafe(event.bytes.length + section.length);
+  event.bytes.copy(out, 0, 0, h);
+  section.copy(out, h);
+  event.bytes.copy(out, h + section.length, h);
+  return out;
+}
+
+/** Inserts the runtime-metric delivery annotations the SDK reads into a stored event's bytes. */
+export function withRuntimeMetric(event: StoredEvent, last: LastEnqueued, nowMs: number): Buffer {
+  return withSection(event, runtimeMetricSection(last, nowMs));
 }

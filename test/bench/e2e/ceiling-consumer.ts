@@ -46,7 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write(`ceiling consumer: ${error.message}\n`);
       },
     },
-    { startPosition: earliestEventPosition, maxBatchSize: Number(batch ?? 500), maxWaitTimeInSeconds: 1, prefetchCount: Number(prefetch ?? 1000), skipParsingBodyAsJson: true },
+    // The worker's receive options exactly (it tracks last-enqueued properties for its lag metric).
+    { startPosition: earliestEventPosition, maxBatchSize: Number(batch ?? 500), maxWaitTimeInSeconds: 1, prefetchCount: Number(prefetch ?? 1000), skipParsingBodyAsJson: true, trackLastEnqueuedEventProperties: true },
   );
   await finished;
   const last = performance.now();
