@@ -183,6 +183,7 @@ async function main(argv: string[]): Promise<number> {
     await services.stop();
   }
   notes.push(
+    `Memory-bounded runs (a 256 MB pod): ${Object.entries(SMALL_MEMORY_ENV).map(([k, v]) => `${k}=${v}`).join(", ")}, node ${SMALL_MEMORY_NODE_FLAGS.join(" ")}.`,
     `The machine has ${machine.cores} cores shared by the broker (in the bench process), Azurite and the worker(s); other helpers' work ran at the same time (load average ${machine.loadAverage} at start).`,
     `Latency p50/p99 come from the worker's audit_enricher_end_to_end_latency_seconds histogram (enqueued time to blob commit, bucket-interpolated), measured on a steady ${LATENCY_PROBE_RATE} records/s trickle for ${LATENCY_PROBE_SECONDS} s after each drain (a drained backlog's latency is only its age); the blob flush interval of ${BENCH_WORKER_ENV.AUDIT_ENRICHER_FLUSH_INTERVAL_SECONDS} s dominates it. The exactly-once column counts the drain and the trickle.`,
   );

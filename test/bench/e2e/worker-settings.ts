@@ -17,17 +17,19 @@ export const BENCH_WORKER_ENV = {
 } as const;
 
 /**
- * A memory-bounded variant, found by sampling heap and external memory during drains: V8's
- * young generation and old-space growth (heap total 270 MB for 150 MB used) and Buffers that
- * reach about 3.5x the in-flight input bytes (record, output line, object body, gzip output)
- * make RSS; smaller in-flight bounds, objects and prefetch, and heap limits cap both.
+ * Settings for a pod limited to 256 MB, found by sampling heap and external memory during drains
+ * (README "Sizing memory"). RSS is the V8 heap (young generation plus old space grown under
+ * allocation pressure), Buffers awaiting GC (received bodies, output lines, gzip output) at
+ * several times the in-flight bytes, and about 110 MB of Node, the SDKs and the catalog. Small
+ * in-flight bounds, objects and prefetch, a 2 MB semi-space and a 96 MB old space cap the first two.
  */
 export const SMALL_MEMORY_ENV = {
-  AUDIT_ENRICHER_MAX_INFLIGHT_BYTES: String(24 * 2 ** 20),
-  AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_BYTES: String(8 * 2 ** 20),
-  AUDIT_ENRICHER_FLUSH_MAX_BYTES: String(4 * 2 ** 20),
-  AUDIT_ENRICHER_PREFETCH_COUNT: "300",
+  AUDIT_ENRICHER_MAX_INFLIGHT_BYTES: String(10 * 2 ** 20),
+  AUDIT_ENRICHER_PARTITION_MAX_INFLIGHT_BYTES: String(5 * 2 ** 20),
+  AUDIT_ENRICHER_FLUSH_MAX_BYTES: String(2 * 2 ** 20),
+  AUDIT_ENRICHER_FLUSH_MAX_RECORDS: "1500",
+  AUDIT_ENRICHER_PREFETCH_COUNT: "250",
   AUDIT_ENRICHER_MAX_BATCH_SIZE: "100",
 } as const;
 
-export const SMALL_MEMORY_NODE_FLAGS = ["--max-semi-space-size=4", "--max-old-space-size=160"] as const;
+export const SMALL_MEMORY_NODE_FLAGS = ["--max-semi-space-size=2", "--max-old-space-size=96"] as const;
