@@ -95,23 +95,27 @@ describe("cpu profile summary", () => {
     const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
     const profile = {
       nodes: [
-        { id: 1, callFrame: frame("(root)", ""), children: [2, 7, 4, 5, 6] },
+        { id: 1, callFrame: frame("(root)", ""), children: [2, 7, 4, 5, 6, 8] },
         { id: 2, callFrame: frame("(idle)", "") },
         { id: 7, callFrame: frame("handle", "file:///work/main/src/pipeline/pipeline.ts"), children: [3] },
         { id: 3, callFrame: frame("processMessage", "file:///work/main/src/transforms/enrich/process-message.ts") },
         { id: 4, callFrame: frame("decode", "file:///work/main/node_modules/@azure/event-hubs/dist/esm/x.js") },
         { id: 5, callFrame: frame("(garbage collector)", "") },
         { id: 6, callFrame: frame("deflate", "node:zlib") },
+        { id: 8, callFrame: frame("write", "file:///work/main/dist/sinks/blob/sink.js") },
       ],
-      samples: [2, 2, 2, 2, 3, 3, 3, 4, 5, 6],
+      samples: [2, 2, 2, 2, 3, 3, 3, 4, 5, 6, 8, 8],
     };
     const summary = summarizeProfile([profile]);
-    expect(summary.byArea[0]).toEqual({ area: "ours: decode + enrich (src/transforms)", percent: 50 });
+    // The built worker (dist/) is ours too; a dependency's own dist/ is not.
+    expect(summary.byArea[0]).toEqual({ area: "ours: decode + enrich (src/transforms)", percent: 37.5 });
+    expect(summary.byArea).toContainEqual({ area: "ours: sinks (src/sinks)", percent: 25 });
     expect(summary.byArea.map((a) => a.area)).toContain("Event Hubs SDK + AMQP (@azure/event-hubs, core-amqp, rhea)");
     expect(summary.topFunctions[0]!.area).toBe("processMessage src/transforms/enrich/process-message.ts:10");
     expect([...summary.oursInclusive].sort((a, b) => a.area.localeCompare(b.area))).toEqual([
-      { area: "handle src/pipeline/pipeline.ts:10", percent: 50 },
-      { area: "processMessage src/transforms/enrich/process-message.ts:10", percent: 50 },
+      { area: "handle src/pipeline/pipeline.ts:10", percent: 37.5 },
+      { area: "processMessage src/transforms/enrich/process-message.ts:10", percent: 37.5 },
+      { area: "write dist/sinks/blob/sink.js:10", percent: 25 },
     ]);
     expect(areaOf(frame("(idle)", ""))).toBeNull();
     expect(areaOf(frame("parse", ""))).toBe("V8 builtins (JSON, regexp, natives)");

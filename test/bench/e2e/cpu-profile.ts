@@ -25,11 +25,11 @@ interface CpuProfile {
 }
 
 const AREAS: readonly [RegExp, string][] = [
-  [/\/(src|dist)\/transforms\//, "ours: decode + enrich (src/transforms)"],
-  [/\/(src|dist)\/sinks\//, "ours: sinks (src/sinks)"],
-  [/\/(src|dist)\/(pipeline|sources)\//, "ours: pipeline + source (src/pipeline, src/sources)"],
-  [/\/(src|dist)\/catalog\//, "ours: catalog lookup (src/catalog)"],
-  [/\/(src|dist)\//, "ours: other (src/)"],
+  [/^(?!.*\/node_modules\/).*\/(src|dist)\/transforms\//, "ours: decode + enrich (src/transforms)"],
+  [/^(?!.*\/node_modules\/).*\/(src|dist)\/sinks\//, "ours: sinks (src/sinks)"],
+  [/^(?!.*\/node_modules\/).*\/(src|dist)\/(pipeline|sources)\//, "ours: pipeline + source (src/pipeline, src/sources)"],
+  [/^(?!.*\/node_modules\/).*\/(src|dist)\/catalog\//, "ours: catalog lookup (src/catalog)"],
+  [/^(?!.*\/node_modules\/).*\/(src|dist)\//, "ours: other (src/)"],
   [/node_modules\/(@azure\/(event-hubs|core-amqp)|rhea|rhea-promise)\//, "Event Hubs SDK + AMQP (@azure/event-hubs, core-amqp, rhea)"],
   [/node_modules\/@azure\/(storage-blob|eventhubs-checkpointstore-blob|core-[a-z-]+)\//, "Storage SDK + HTTP pipeline (@azure/storage-blob, core-*)"],
   [/node_modules\/(pino|prom-client|thread-stream|sonic-boom)/, "logging + metrics (pino, prom-client)"],
@@ -74,7 +74,7 @@ function oursInclusive(profile: CpuProfile, counts: Map<number, number>, into: M
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame;
-      if (frame === undefined || !/\/(src|dist)\//.test(frame.url)) continue;
+      if (frame === undefined || !/^(?!.*\/node_modules\/).*\/(src|dist)\//.test(frame.url)) continue;
       const key = frameKey(frame);
       if (seen.has(key)) continue;
       seen.add(key);
