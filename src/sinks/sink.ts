@@ -2,7 +2,7 @@
 // dead-letter). Delivery rules (checkpoint after acknowledgement) hang on it:
 // a sink's write() promise resolves only when the records are durable.
 import type { Enrichment } from "../catalog/enrichment.ts";
-import type { AlertFacts } from "../transforms/decode/outcome.ts";
+import type { AlertFacts, NamedFacts } from "../transforms/decode/outcome.ts";
 
 /** Where a record came from: enough to resume, de-duplicate and dead-letter it. */
 export interface SourcePosition {
@@ -23,6 +23,8 @@ export interface OutputRecord {
   readonly enrichment?: Enrichment;
   /** Compact facts from decode (actor, targets, tenant, ...); the alerts sink needs them, others ignore them. */
   readonly facts?: AlertFacts;
+  /** facts.activity and facts.time, known from decode without parsing the record (catalog gaps read these). */
+  readonly named?: NamedFacts;
 }
 
 export type SinkName = "blob" | "event-hub" | "alerts" | "dead-letter";

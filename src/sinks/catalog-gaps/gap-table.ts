@@ -30,10 +30,12 @@ export class GapTable {
   observe(record: OutputRecord): void {
     const e = record.enrichment;
     if (e === undefined || e.recognized) return;
-    const activity = (record.facts?.activity ?? "").slice(0, MAX_ACTIVITY_CHARS);
+    // `named` costs nothing; `facts` (a parse of the line) only for records decoded elsewhere.
+    const facts = record.named ?? record.facts;
+    const activity = (facts?.activity ?? "").slice(0, MAX_ACTIVITY_CHARS);
     if (activity.trim() === "") return; // nothing a catalog row could name
-    const time = record.facts?.time && !Number.isNaN(Date.parse(record.facts.time))
-      ? new Date(record.facts.time).toISOString()
+    const time = facts?.time && !Number.isNaN(Date.parse(facts.time))
+      ? new Date(facts.time).toISOString()
       : record.position.enqueuedTimeUtc.toISOString();
     this.since ??= new Date().toISOString();
     const key = `${e.serviceArea ?? ""}\u0000${e.category ?? ""}\u0000${activity}`;

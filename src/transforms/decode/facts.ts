@@ -3,7 +3,7 @@
 // the target list is bounded.
 
 import type { AuditRecordNames } from "./audit-record.ts";
-import { type AlertFacts, type Initiator, MAX_FACT_CHARS, MAX_FACT_TARGETS, type Target } from "./outcome.ts";
+import { type AlertFacts, type Initiator, MAX_FACT_CHARS, MAX_FACT_TARGETS, type NamedFacts, type Target } from "./outcome.ts";
 import { decodeJsonColumn, isObject, type JsonObject, own, ownObject, ownString } from "./own-fields.ts";
 
 const MAX_COLUMN_CHARS = 1024 * 1024;
@@ -87,6 +87,26 @@ function targetsOf(record: JsonObject, properties: JsonObject | null): Target[] 
   return targets;
 }
 
+/**
+ * The two facts the catalog-gaps table needs. They read only members the decode scan
+ * captures (record-fields.ts), so they are exact on its captured `fields` as well as on
+ * the parsed record, and an unrecognized record needs no parse of its own.
+ */
+export function namedFacts(record: JsonObject, names: Pick<AuditRecordNames, "activity">): NamedFacts {
+  const properties = ownObject(record, "properties");
+  return { activity: bounded(names.activity) ?? "", time: activityTime(record, properties) };
+}
+
+function activityTime(record: JsonObject, properties: JsonObject | null): string | null {
+  return firstString(
+    ownString(properties, "activityDateTime"),
+    ownString(record, "time"),
+    ownString(record, "activityDateTime"),
+    ownString(record, "ActivityDateTime"),
+    ownString(record, "TimeGenerated"),
+  );
+}
+
 /** Facts of a parsed audit record; `names` is what classifyRecord found in it. */
 export function extractFacts(record: JsonObject, names: Pick<AuditRecordNames, "activity" | "activitySource">): AlertFacts {
   const properties = ownObject(record, "properties");
@@ -95,13 +115,7 @@ export function extractFacts(record: JsonObject, names: Pick<AuditRecordNames, "
   return {
     activity: bounded(names.activity) ?? "",
     activitySource: names.activitySource,
-    time: firstString(
-      ownString(properties, "activityDateTime"),
-      ownString(record, "time"),
-      ownString(record, "activityDateTime"),
-      ownString(record, "ActivityDateTime"),
-      ownString(record, "TimeGenerated"),
-    ),
+    time: activityTime(record, properties),
     tenantId: firstString(
       ownString(record, "tenantId"),
       ownString(properties, "tenantId"),

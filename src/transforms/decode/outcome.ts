@@ -122,6 +122,12 @@ export interface AlertFacts {
   readonly result: string | null;
 }
 
+/** The facts decode knows without parsing the record: its activity name and activity time (as in AlertFacts). */
+export interface NamedFacts {
+  readonly activity: string;
+  readonly time: string | null;
+}
+
 export const MAX_FACT_CHARS = 256;
 export const MAX_FACT_TARGETS = 8;
 
@@ -143,6 +149,8 @@ export interface EnrichedOutcome extends OutcomeBase {
    * It is a getter, so a spread copy of the outcome (`{...o}`) does not carry it.
    */
   readonly facts: AlertFacts;
+  /** `facts.activity` and `facts.time`, from what the decode scan captured: no parse (catalog gaps). */
+  readonly named: NamedFacts;
   readonly shape: RecordShape;
 }
 

@@ -28,6 +28,10 @@ const TOP_LEVEL = new Set([
   "OperationName",
   "LoggedByService",
   "enrichment",
+  // The activity time (facts.ts, namedFacts), so the catalog-gaps table never parses a record.
+  "activityDateTime",
+  "ActivityDateTime",
+  "TimeGenerated",
 ]);
 /**
  * Members of `properties` kept as a ContentSpan (where the value's bytes are)
@@ -43,7 +47,7 @@ export interface ContentSpan {
   readonly end: number;
 }
 
-const IN_PROPERTIES = new Set(["activityDisplayName", "loggedByService", "category", "auditEventCategory", "operationName", ...CONTENT_MEMBERS]);
+const IN_PROPERTIES = new Set(["activityDisplayName", "loggedByService", "category", "auditEventCategory", "operationName", "activityDateTime", ...CONTENT_MEMBERS]);
 
 // Keys are compared as bytes, grouped by length, so a member nobody asked for costs a length check.
 function byLength(names: Set<string>): (string[] | undefined)[] {
@@ -57,11 +61,12 @@ function byLength(names: Set<string>): (string[] | undefined)[] {
 
 
 /**
- * Members whose presence alone tells the shapes apart (audit-record.ts reads them
- * with Object.hasOwn only): kept as NON_STRING, so their text is never decoded.
+ * A member whose presence alone tells the shapes apart (audit-record.ts reads it
+ * with Object.hasOwn only): kept as NON_STRING, so its text is never decoded.
+ * (`time` also tells them apart, but is decoded: it is the activity time.)
  */
 function isPresenceOnly(key: string): boolean {
-  return key === "time" || key === "resourceId";
+  return key === "resourceId";
 }
 
 const TOP_BY_LENGTH = byLength(TOP_LEVEL);

@@ -6,7 +6,7 @@
 
 import { Buffer, isUtf8 } from "node:buffer";
 import { type AuditRecordNames, classifyRecord } from "../decode/audit-record.ts";
-import { extractFacts } from "../decode/facts.ts";
+import { extractFacts, namedFacts } from "../decode/facts.ts";
 import { classifyLogCategory, logCategoryLabel } from "../decode/log-category.ts";
 import {
   DEFAULT_DECODE_LIMITS,
@@ -17,6 +17,7 @@ import {
   type EnrichmentOutput,
   type LogCategoryLabel,
   type MessageOutcome,
+  type NamedFacts,
   type ProcessContext,
   type RecordOutcome,
   type RecordShape,
@@ -112,7 +113,7 @@ function processPiece(stage: Stage, body: Buffer, piece: RecordPiece, index: num
   } else {
     line = spliceMember(b, start, end, encoded.member);
   }
-  return new EnrichedRecord(index, offset, line, encoded.enrichment, found);
+  return new EnrichedRecord(index, offset, line, encoded.enrichment, found, fields);
 }
 
 /**
@@ -128,15 +129,22 @@ class EnrichedRecord implements EnrichedOutcome {
   readonly enrichment: EnrichmentOutput;
   readonly shape: RecordShape;
   #names: AuditRecordNames;
+  /** The members the decode scan captured (small decoded strings and spans, never the bytes). */
+  #fields: JsonObject;
   #facts: AlertFacts | null = null;
 
-  constructor(recordIndex: number, offset: number, line: Uint8Array, enrichment: EnrichmentOutput, names: AuditRecordNames) {
+  constructor(recordIndex: number, offset: number, line: Uint8Array, enrichment: EnrichmentOutput, names: AuditRecordNames, fields: JsonObject) {
     this.recordIndex = recordIndex;
     this.offset = offset;
     this.line = line;
     this.enrichment = enrichment;
     this.shape = names.shape;
     this.#names = names;
+    this.#fields = fields;
+  }
+
+  get named(): NamedFacts {
+    return this.#facts ?? namedFacts(this.#fields, this.#names);
   }
 
   get facts(): AlertFacts {

@@ -2,11 +2,11 @@
 // pipeline turns the answer into sink writes and acknowledgement bookkeeping.
 import type { Enrichment, Sensitivity } from "../../catalog/enrichment.ts";
 import type { OutputRecord, SourcePosition } from "../../sinks/sink.ts";
-import type { AlertFacts } from "../decode/outcome.ts";
+import type { AlertFacts, NamedFacts } from "../decode/outcome.ts";
 
 /** One record of an event after decode + enrich, as the pipeline sees it (a RecordOutcome fits). */
 export type Decided =
-  | { readonly kind: "enriched"; readonly recordIndex: number; readonly line: Uint8Array; readonly enrichment: Enrichment; readonly facts?: AlertFacts }
+  | { readonly kind: "enriched"; readonly recordIndex: number; readonly line: Uint8Array; readonly enrichment: Enrichment; readonly facts?: AlertFacts; readonly named?: NamedFacts }
   | { readonly kind: "passed_through"; readonly recordIndex: number; readonly line: Uint8Array }
   | { readonly kind: "dropped"; readonly recordIndex: number }
   | { readonly kind: "dead_letter"; readonly recordIndex: number; readonly reason: string; readonly raw: Uint8Array };
@@ -48,7 +48,8 @@ type Enriched = Extract<Decided, { kind: "enriched" }>;
 
 /**
  * `facts` is handed on as a getter: the decoder computes it lazily (a JSON.parse of the output line), and only
- * alert copies and catalog gaps (unrecognized records) read it, so an ordinary record never pays for it.
+ * alert copies read it, so an ordinary record never pays for it. `named` (activity and time, read without a
+ * parse) is what the catalog-gaps table reads for unrecognized records.
  */
 function enrichedOutput(position: SourcePosition, record: Enriched): OutputRecord {
   return {
@@ -58,6 +59,9 @@ function enrichedOutput(position: SourcePosition, record: Enriched): OutputRecor
     enrichment: record.enrichment,
     get facts(): AlertFacts | undefined {
       return record.facts;
+    },
+    get named(): NamedFacts | undefined {
+      return record.named;
     },
   };
 }
