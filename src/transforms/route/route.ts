@@ -49,21 +49,31 @@ type Enriched = Extract<Decided, { kind: "enriched" }>;
 /**
  * `facts` is handed on as a getter: the decoder computes it lazily (a JSON.parse of the output line), and only
  * alert copies read it, so an ordinary record never pays for it. `named` (activity and time, read without a
- * parse) is what the catalog-gaps table reads for unrecognized records.
+ * parse) is what the catalog-gaps table reads for unrecognized records. A class, not an object literal with
+ * getters: a literal would allocate both getter closures for every record.
  */
-function enrichedOutput(position: SourcePosition, record: Enriched): OutputRecord {
-  return {
-    position,
-    recordIndex: record.recordIndex,
-    line: record.line,
-    enrichment: record.enrichment,
-    get facts(): AlertFacts | undefined {
-      return record.facts;
-    },
-    get named(): NamedFacts | undefined {
-      return record.named;
-    },
-  };
+class EnrichedOutput implements OutputRecord {
+  readonly position: SourcePosition;
+  readonly recordIndex: number;
+  readonly line: Uint8Array;
+  readonly enrichment: Enrichment;
+  readonly #record: Enriched;
+
+  constructor(position: SourcePosition, record: Enriched) {
+    this.position = position;
+    this.recordIndex = record.recordIndex;
+    this.line = record.line;
+    this.enrichment = record.enrichment;
+    this.#record = record;
+  }
+
+  get facts(): AlertFacts | undefined {
+    return this.#record.facts;
+  }
+
+  get named(): NamedFacts | undefined {
+    return this.#record.named;
+  }
 }
 
 export function route(position: SourcePosition, decided: readonly Decided[], policy: RoutePolicy): Routed {
@@ -74,7 +84,7 @@ export function route(position: SourcePosition, decided: readonly Decided[], pol
   for (const record of decided) {
     switch (record.kind) {
       case "enriched": {
-        const out = enrichedOutput(position, record);
+        const out = new EnrichedOutput(position, record);
         primary.push(out);
         if (isAlertWorthy(record.enrichment, policy)) alerts.push(out);
         break;
