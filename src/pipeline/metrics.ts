@@ -8,6 +8,8 @@ import type { Enrichment } from "../catalog/enrichment.ts";
 
 export type RecordOutcomeLabel = "enriched" | "passed_through" | "dropped" | "dead_lettered";
 
+type RecordLabels = Record<"outcome" | "service_area" | "category" | "sensitivity", string>;
+
 /** The catalog's canonicalizer: canonical name for any spelling, null when unknown ("other"). */
 export interface LabelCanonicalizer {
   canonicalServiceArea(spelling: string | null | undefined): string | null;
@@ -33,6 +35,15 @@ export class PipelineMetrics {
   readonly catalogReloads: Counter<"result">;
   readonly catalogInfo: Gauge<"version">;
   #names: LabelCanonicalizer = NO_NAMES;
+  /**
+   * Per-record counts are tallied here and added to the counters when they are collected (every scrape):
+   * a labelled inc() costs about 0.4 µs, a tally entry a map lookup. Keys come from closed label sets.
+   */
+  readonly #tally = new Map<string, { readonly labels: RecordLabels; count: number }>();
+  /** The tally key of an enrichment answer (answers are shared per activity; renewed with the catalog). */
+  #keys = new WeakMap<Enrichment, string>();
+  readonly #outcomeKeys = new Map<RecordOutcomeLabel, string>();
+  readonly #unrecognized = { count: 0 };
   readonly #checkpointedAt = new Map<string, number>();
   readonly #knownPartitions = new Set<string>();
 
@@ -41,13 +52,29 @@ export class PipelineMetrics {
     const partition = ["partition"] as const;
     this.eventsReceived = new Counter({ name: "audit_enricher_source_events_received_total", help: "Events received from Event Hubs.", labelNames: partition, registers });
     this.recordsReceived = new Counter({ name: "audit_enricher_source_records_received_total", help: "Records decoded from received events.", labelNames: partition, registers });
+    const tally = this.#tally;
     this.records = new Counter({
       name: "audit_enricher_records_total",
       help: "Records by outcome, canonical service area, category and sensitivity.",
       labelNames: ["outcome", "service_area", "category", "sensitivity"],
       registers,
+      collect() {
+        for (const entry of tally.values()) {
+          if (entry.count > 0) this.inc(entry.labels, entry.count);
+          entry.count = 0;
+        }
+      },
     });
-    this.unrecognized = new Counter({ name: "audit_enricher_records_unrecognized_total", help: "Audit records whose activity the catalog does not know.", registers });
+    const unrecognized = this.#unrecognized;
+    this.unrecognized = new Counter({
+      name: "audit_enricher_records_unrecognized_total",
+      help: "Audit records whose activity the catalog does not know.",
+      registers,
+      collect() {
+        if (unrecognized.count > 0) this.inc(unrecognized.count);
+        unrecognized.count = 0;
+      },
+    });
     this.deadLetters = new Counter({ name: "audit_enricher_dead_letters_total", help: "Records sent to the dead-letter sink, by reason code.", labelNames: ["reason"], registers });
     this.inflightRecords = new Gauge({ name: "audit_enricher_inflight_records", help: "Records received and not yet acknowledged by every sink.", registers });
     this.inflightBytes = new Gauge({ name: "audit_enricher_inflight_bytes", help: "Bytes received and not yet acknowledged by every sink.", registers });
@@ -84,16 +111,33 @@ export class PipelineMetrics {
     this.catalogInfo.reset();
     this.catalogInfo.set({ version }, 1);
     this.#names = names;
+    // Canonical names may differ in the new catalog; answers of the old one map afresh.
+    this.#keys = new WeakMap();
   }
 
   record(outcome: RecordOutcomeLabel, enrichment?: Enrichment): void {
-    this.records.inc({
+    const key = enrichment === undefined ? this.#outcomeKeys.get(outcome) : this.#keys.get(enrichment);
+    const entry = key === undefined ? undefined : this.#tally.get(key);
+    (entry ?? this.#newEntry(outcome, enrichment)).count++;
+    if (enrichment !== undefined && !enrichment.recognized) this.#unrecognized.count++;
+  }
+
+  #newEntry(outcome: RecordOutcomeLabel, enrichment: Enrichment | undefined): { count: number } {
+    const labels: RecordLabels = {
       outcome,
       service_area: this.#names.canonicalServiceArea(enrichment?.serviceArea) ?? "other",
       category: this.#names.canonicalCategory(enrichment?.category) ?? "other",
       sensitivity: enrichment?.sensitivity ?? "none",
-    });
-    if (enrichment !== undefined && !enrichment.recognized) this.unrecognized.inc();
+    };
+    const key = `${labels.outcome}\u0000${labels.service_area}\u0000${labels.category}\u0000${labels.sensitivity}`;
+    let entry = this.#tally.get(key);
+    if (entry === undefined) {
+      entry = { labels, count: 0 };
+      this.#tally.set(key, entry);
+    }
+    if (enrichment !== undefined) this.#keys.set(enrichment, key);
+    else this.#outcomeKeys.set(outcome, key);
+    return entry;
   }
 
   checkpointed(partitionId: string, sequenceNumber: number): void {
