@@ -235,7 +235,11 @@ export class AlertsSink implements Sink<OutputRecord> {
     const alerts = batch.map((q) => q.alert);
     try {
       await runWriteOperation(this.#ctx, "deliver_alerts", () => this.#destination.deliver(alerts, this.#abort.signal));
-      for (const alert of alerts) this.#alerts.inc({ kind: alert.kind, destination: this.#destination.kind });
+      // One labelled inc per kind, not per alert (a blob object holds up to 2,000).
+      let highRisk = 0;
+      for (const alert of alerts) if (alert.kind === "high_risk") highRisk++;
+      if (highRisk > 0) this.#alerts.inc({ kind: "high_risk", destination: this.#destination.kind }, highRisk);
+      if (alerts.length > highRisk) this.#alerts.inc({ kind: "unrecognized", destination: this.#destination.kind }, alerts.length - highRisk);
       for (const q of batch) q.done?.resolve();
     } catch (err) {
       if (batch.some((q) => q.done === undefined)) {

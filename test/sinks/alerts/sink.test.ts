@@ -96,7 +96,8 @@ describe("AlertsSink", () => {
 
   it("delivers in the destination's own batch size unless one is configured (blob objects hold 2,000)", async () => {
     const destination = Object.assign(new FakeDestination(), { batchSize: 3 });
-    const sink = alertsSink(destination);
+    const registry = new Registry();
+    const sink = alertsSink(destination, { registry });
     const writes = Array.from({ length: 7 }, (_, i) => sink.write([alertRecord(i)]));
     // Two full batches go without waiting for the (60 s) delay; the seventh alert waits for it.
     await Promise.all(writes.slice(0, 6));
@@ -104,6 +105,7 @@ describe("AlertsSink", () => {
     expect(await settledSoon(writes[6]!)).toBe(false);
     await sink.flush();
     expect(destination.delivered.map((b) => b.length)).toEqual([3, 3, 1]);
+    expect(await registry.getSingleMetricAsString("audit_enricher_alerts_total")).toContain('audit_enricher_alerts_total{kind="high_risk",destination="webhook"} 7');
     expect(new BlobAlertDestination({} as never).batchSize).toBe(2000);
   });
 
