@@ -3,7 +3,7 @@
 // receive ceiling, the worker in pass-through mode and with enrichment, on 1
 // and 4 partitions, and 2 replicas sharing the consumer group on 4 partitions.
 // Writes test/bench/results/e2e.json and regenerates test/bench/REPORT.md.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -39,6 +39,7 @@ holds every record exactly once. Results: test/bench/results/e2e.json, test/benc
   --profile NAME profile this configuration (default enriched-1p) when a target is missed
   --keep-profile DIR  keep the raw .cpuprofile files in DIR (open them in Chrome DevTools)
   --env K=V      extra worker setting for every worker run (repeatable; for experiments)
+  --keep-logs DIR  write each worker replica's output to DIR/<run>-<n>-<replica>.log
 `;
 
 const SAS_KEY = "bench-sas-key-do-not-log-7f3a";
@@ -77,7 +78,7 @@ const log = (message: string) => process.stderr.write(`[bench:e2e ${new Date().t
 async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parse>;
   const parse = (a: string[]) =>
-    parseArgs({ args: a, options: { records: { type: "string", default: "200000" }, seed: { type: "string", default: "1" }, repeat: { type: "string", default: "1" }, "no-profile": { type: "boolean", default: false }, only: { type: "string" }, profile: { type: "string", default: "enriched-1p" }, "keep-profile": { type: "string" }, env: { type: "string", multiple: true }, help: { type: "boolean", short: "h", default: false } } });
+    parseArgs({ args: a, options: { records: { type: "string", default: "200000" }, seed: { type: "string", default: "1" }, repeat: { type: "string", default: "1" }, "no-profile": { type: "boolean", default: false }, only: { type: "string" }, profile: { type: "string", default: "enriched-1p" }, "keep-profile": { type: "string" }, env: { type: "string", multiple: true }, "keep-logs": { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
   try {
     args = parse(argv);
   } catch (error) {
@@ -156,6 +157,11 @@ async function main(argv: string[]): Promise<number> {
           });
         } else {
           const result = await runWorkers(workerOptions(plan, hub, loaded));
+          const keepLogs = args.values["keep-logs"];
+          if (keepLogs !== undefined) {
+            mkdirSync(keepLogs, { recursive: true });
+            result.logs.forEach((text, replica) => writeFileSync(join(keepLogs, `${plan.name}-${i + 1}-${replica}.log`), text));
+          }
           run = { ...result.run, ...(plan.smallMemory ? { smallMemory: true } : {}), ...(plan.alertsOff ? { alertsOff: true } : {}) };
           if (!result.checkpointsReached && run.status === "ok") notes.push(`${plan.name}: checkpoints did not reach the last sequence number within 30 s of the last acknowledgement.`);
           if (result.exitCodes.some((c) => c !== 0)) notes.push(`${plan.name}: a replica exited with ${result.exitCodes.join(",")} on SIGTERM.`);
