@@ -160,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
           const keepLogs = args.values["keep-logs"];
           if (keepLogs !== undefined) {
             mkdirSync(keepLogs, { recursive: true });
-            result.logs.forEach((text, replica) => writeFileSync(join(keepLogs, `${plan.name}-${i + 1}-${replica}.log`), text));
+            for (const [replica, text] of result.logs.entries()) writeFileSync(join(keepLogs, `${plan.name}-${i + 1}-${replica}.log`), text);
           }
           run = { ...result.run, ...(plan.smallMemory ? { smallMemory: true } : {}), ...(plan.alertsOff ? { alertsOff: true } : {}) };
           if (!result.checkpointsReached && run.status === "ok") notes.push(`${plan.name}: checkpoints did not reach the last sequence number within 30 s of the last acknowledgement.`);
