@@ -58,6 +58,8 @@ interface PartitionState {
   stalled?: string;
   /** close() has begun: nothing more is accepted (it would miss the flush; unacknowledged, it is replayed). */
   closing?: boolean;
+  /** accept() threw (a defect, never input): nothing after it is accepted, so no checkpoint passes it. */
+  broken?: boolean;
 }
 
 export class Pipeline {
@@ -112,7 +114,7 @@ export class Pipeline {
   /** Decodes, enriches and routes one batch now, in order; the writes proceed without being awaited. */
   accept(partitionId: string, events: readonly ReceivedEvent[], lastEnqueuedSequenceNumber?: number): void {
     const state = this.#partitions.get(partitionId);
-    if (state === undefined || state.closing === true || state.abort.signal.aborted) return;
+    if (state === undefined || state.closing === true || state.broken === true || state.abort.signal.aborted) return;
     const partition = this.#o.metrics.partitionLabel(partitionId);
     for (const event of events) {
       const last = state.watermark.lastReceived;
@@ -121,7 +123,15 @@ export class Pipeline {
         this.#log.warn({ partition: partitionId, sequenceNumber: event.position.sequenceNumber, lastReceived: last }, "event received twice; ignoring the repeat");
         continue;
       }
-      this.#dispatch(state, partition, event);
+      try {
+        this.#dispatch(state, partition, event);
+      } catch (error) {
+        // Later events must not be acknowledged past this one: refuse the rest of the partition's stream
+        // (the checkpoint holds, readiness fails, a restart replays from it).
+        state.broken = true;
+        this.#stall(state, event.position, error);
+        return;
+      }
     }
     const last = state.watermark.lastReceived;
     if (last !== undefined) {

@@ -160,6 +160,23 @@ describe("Pipeline", () => {
     expect(checkpoints.map((c) => c.sequenceNumber)).toEqual([0]);
   });
 
+  it("a defect that throws while dispatching stalls the partition: nothing later is accepted, so no checkpoint passes it", async () => {
+    const { pipeline, blob, checkpoints } = setup();
+    const write = blob.write.bind(blob);
+    let calls = 0;
+    blob.write = (items) => {
+      if (++calls === 2) throw new Error("defect");
+      return write(items);
+    };
+    pipeline.accept("0", events("eee"));
+    pipeline.accept("0", events("eeee").slice(3));
+    expect(blob.writes).toHaveLength(1);
+    blob.writes[0]!.resolve();
+    await tick();
+    expect(checkpoints.map((c) => c.sequenceNumber)).toEqual([0]);
+    expect(pipeline.snapshot()[0]).toMatchObject({ lastAcknowledged: 0, stalled: "sink_write_failed" });
+  });
+
   it("ignores an event delivered twice instead of crashing", async () => {
     const { pipeline, blob } = setup();
     await pipeline.handle("0", events("ee"));
