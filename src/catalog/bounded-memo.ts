@@ -30,3 +30,13 @@ export class BoundedMemo<V> {
     return this.#young.size + this.#old.size;
   }
 }
+
+/** The memo kept for `owner` in `memos` (one per catalog object, say), created on first use. */
+export function memoOf<K extends object, V>(memos: WeakMap<K, BoundedMemo<V>>, owner: K, capacity: number): BoundedMemo<V> {
+  let memo = memos.get(owner);
+  if (memo === undefined) {
+    memo = new BoundedMemo(capacity);
+    memos.set(owner, memo);
+  }
+  return memo;
+}

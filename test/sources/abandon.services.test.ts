@@ -5,19 +5,9 @@ import { randomUUID } from "node:crypto";
 import { CloseReason, type PartitionContext, type SubscriptionEventHandlers } from "@azure/event-hubs";
 import { BlobCheckpointStore } from "@azure/eventhubs-checkpointstore-blob";
 import { ContainerClient } from "@azure/storage-blob";
-import { pino } from "pino";
-import { Registry } from "prom-client";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../src/config/load.ts";
-import { PipelineMetrics } from "../../src/pipeline/metrics.ts";
-import type { Pipeline } from "../../src/pipeline/pipeline.ts";
-import type { SourceClients } from "../../src/sources/event-hubs/clients.ts";
-import { EventHubSource } from "../../src/sources/event-hubs/source.ts";
+import { sourceUnderTest } from "./source-under-test.ts";
 
-const config = loadConfig({
-  AUDIT_ENRICHER_EVENTHUB_CONNECTION_STRING: "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=x;EntityPath=audit",
-  AUDIT_ENRICHER_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
-});
 
 const containers: ContainerClient[] = [];
 afterEach(async () => {
@@ -45,17 +35,8 @@ describe("EventHubSource on a real checkpoint store", () => {
       close: async () => {},
     };
     const closed: string[] = [];
-    const pipeline = { open: () => {}, close: async (id: string, why: string) => void closed.push(`${id} ${why}`) } as unknown as Pipeline;
-    const registry = new Registry();
-    const source = new EventHubSource({
-      clients: { consumer, checkpointStore: store } as unknown as SourceClients,
-      config: config.source,
-      pipeline,
-      metrics: new PipelineMetrics(registry),
-      registry,
-      logger: pino({ level: "silent" }),
-      closeGraceMs: 1000,
-    });
+    const pipeline = { open: () => {}, close: async (id: string, why: string) => void closed.push(`${id} ${why}`) };
+    const { source } = sourceUnderTest({ consumer, checkpointStore: store }, pipeline);
     await source.start();
     await handlers!.processClose!(CloseReason.Shutdown, { ...where, partitionId: "0" } as unknown as PartitionContext);
 

@@ -2,20 +2,10 @@
 // and what it reports to readiness. The real SDK runs in test/worker/.
 import type { PartitionContext, ReceivedEventData, SubscriptionEventHandlers } from "@azure/event-hubs";
 import { CloseReason } from "@azure/event-hubs";
-import { pino } from "pino";
-import { Registry } from "prom-client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { loadConfig } from "../../src/config/load.ts";
-import { PipelineMetrics } from "../../src/pipeline/metrics.ts";
-import type { Pipeline } from "../../src/pipeline/pipeline.ts";
-import type { SourceClients } from "../../src/sources/event-hubs/clients.ts";
-import { EventHubSource, bodyBytes } from "../../src/sources/event-hubs/source.ts";
+import { bodyBytes } from "../../src/sources/event-hubs/source.ts";
+import { sourceUnderTest } from "./source-under-test.ts";
 
-const config = loadConfig({
-  AUDIT_ENRICHER_EVENTHUB_CONNECTION_STRING: "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=x;EntityPath=audit",
-  AUDIT_ENRICHER_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
-  AUDIT_ENRICHER_MAX_WAIT_SECONDS: "5",
-});
 
 interface Ownership {
   readonly partitionId: string;
@@ -57,17 +47,8 @@ function setup() {
     close: async (id: string, why: string) => {
       calls.push(`close ${id} ${why}`);
     },
-  } as unknown as Pipeline;
-  const registry = new Registry();
-  const source = new EventHubSource({
-    clients: { consumer, checkpointStore } as unknown as SourceClients,
-    config: config.source,
-    pipeline,
-    metrics: new PipelineMetrics(registry),
-    registry,
-    logger: pino({ level: "silent" }),
-    closeGraceMs: 1000,
-  });
+  };
+  const { source, registry } = sourceUnderTest({ consumer, checkpointStore }, pipeline);
   const context = (partitionId: string) => ({ partitionId, lastEnqueuedEventProperties: { sequenceNumber: 9 } }) as unknown as PartitionContext;
   return { source, calls, claims, registry, handlers: () => handlers!, context, release: () => release?.() };
 }

@@ -87,7 +87,7 @@ export class EventHubSource {
                 try {
                   pipeline.accept(partitionId, received, lastEnqueued);
                 } catch (error) {
-                  logger.error({ partition: partitionId, err: error }, "pipeline.accept threw; the batch is not acknowledged and is replayed after a restart");
+                  logger.error({ partition: partitionId, err: error }, "pipeline.accept threw (a defect; events it could not dispatch stall their partition)");
                 } finally {
                   resolve();
                 }

@@ -7,6 +7,7 @@
 // members are memoized per cached answer: reasons come from closed sets, so
 // the variants are few; the memo is still bounded.
 import { type Buffer, isAscii } from "node:buffer";
+import { type BoundedMemo, memoOf } from "../../../catalog/bounded-memo.ts";
 import type { ContentRuleSet } from "../../../catalog/content/compile-content.ts";
 import type { RecordShape } from "../../decode/outcome.ts";
 import type { JsonObject } from "../../decode/own-fields.ts";
@@ -16,7 +17,7 @@ import { type ContentView, contentView } from "./record-content.ts";
 import { contentSpans, SpanContentView, spanText } from "./span-view.ts";
 
 const MAX_VARIANTS = 256;
-const variants = new WeakMap<EncodedEnrichment, Map<string, EncodedEnrichment>>();
+const variants = new WeakMap<EncodedEnrichment, BoundedMemo<EncodedEnrichment>>();
 const NULL_FIRST_BYTE = 0x6e;
 
 /** False when none of the texts holds a word the rules need (one pattern per rule set, compiled at load). */
@@ -61,17 +62,11 @@ export function applyContentRules(
   if (view === null) return encoded;
   const verdict = evaluateContent(rules, view, encoded.enrichment);
   if (verdict === null) return encoded;
-  const key = verdict.key;
-  let memo = variants.get(encoded);
-  const hit = memo?.get(key);
+  const memo = memoOf(variants, encoded, MAX_VARIANTS);
+  const hit = memo.get(verdict.key);
   if (hit !== undefined) return hit;
   const enrichment = { ...encoded.enrichment, sensitivity: verdict.sensitivity, sensitive: verdict.sensitivity === "high", reasons: verdict.reasons };
   const out: EncodedEnrichment = { enrichment, member: encodeEnrichment(enrichment), contentRules: null };
-  if (memo === undefined) {
-    memo = new Map();
-    variants.set(encoded, memo);
-  }
-  if (memo.size >= MAX_VARIANTS) memo.clear();
-  memo.set(key, out);
+  memo.set(verdict.key, out);
   return out;
 }

@@ -8,6 +8,7 @@
 // policy's own closed sets (role display names, property names, permission
 // names or families): never a value read from the record.
 import type { CompiledContentRule, CompiledRoleSet, CompiledScopeSet, ContentRuleSet, ContentVocabulary } from "../../../catalog/content/compile-content.ts";
+import { type BoundedMemo, memoOf } from "../../../catalog/bounded-memo.ts";
 import { reasonRuleId } from "../../../catalog/content/compile-content.ts";
 import type { Enrichment, Sensitivity } from "../../../catalog/enrichment.ts";
 import { LEVEL_RANK } from "../../../catalog/policy.ts";
@@ -153,21 +154,16 @@ function match(rule: CompiledContentRule, content: RecordContent): string[] | nu
 }
 
 // Reason texts per rule and trigger list: the triggers come from closed sets, so these are few; still bounded.
-const reasonTexts = new WeakMap<CompiledContentRule, Map<string, string>>();
+const reasonTexts = new WeakMap<CompiledContentRule, BoundedMemo<string>>();
 const MAX_TEXTS_PER_RULE = 256;
 
 function reasonText(rule: CompiledContentRule, triggers: readonly string[]): string {
   const joined = triggers.join("; ");
-  let texts = reasonTexts.get(rule);
-  const known = texts?.get(joined);
+  const texts = memoOf(reasonTexts, rule, MAX_TEXTS_PER_RULE);
+  const known = texts.get(joined);
   if (known !== undefined) return known;
   const full = joined === "" ? `${rule.id}: ${rule.reason}` : `${rule.id}: ${rule.reason} (${joined})`;
   const text = full.length > MAX_REASON_CHARS ? `${full.slice(0, MAX_REASON_CHARS - 1)}…` : full;
-  if (texts === undefined) {
-    texts = new Map();
-    reasonTexts.set(rule, texts);
-  }
-  if (texts.size >= MAX_TEXTS_PER_RULE) texts.clear();
   texts.set(joined, text);
   return text;
 }
